@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/log.h"
+
+namespace rounds::core {
+
+/// Every setting of the process. Only wiring code (app/) reads it; modules receive the values they need.
+struct Config {
+    // Database
+    std::string database_url;
+    int db_pool_size = 16;
+    int db_pool_wait_ms = 2000;
+    int db_connect_timeout_ms = 3000;
+    int db_statement_timeout_ms = 5000;
+    // HTTP
+    std::string http_addr = "127.0.0.1";
+    int http_port = 8080;
+    int io_threads = 0;
+    int cpu_threads = 0;
+    int http_max_connections = 10000;
+    int64_t http_header_limit_bytes = 16 * 1024;
+    int64_t http_body_limit_bytes = 1024 * 1024;
+    int http_header_timeout_ms = 10000;
+    int http_body_timeout_ms = 30000;
+    int http_idle_timeout_ms = 60000;
+    int http_write_timeout_ms = 30000;
+    int shutdown_timeout_ms = 15000;
+    int64_t gzip_min_bytes = 1024;
+    std::string web_root;
+    bool debug_routes = false;
+    // Storage and logging
+    std::string storage_dir = "var/storage";
+    LogLevel log_level = LogLevel::kInfo;
+    LogFormat log_format = LogFormat::kJson;
+};
+
+/// One entry of the settings table: the flag is `--<name>`, the variable `env`.
+struct SettingDef {
+    std::string name;
+    std::string env;
+    std::string type;  // "string", "int", "bool", "enum", "bytes", "milliseconds"
+    std::string default_value;
+    std::string help;
+    /// Parses and stores the value; returns an error message saying what is allowed when it is refused.
+    std::function<std::optional<std::string>(Config&, std::string_view)> apply;
+};
+
+/// The one table of settings. docs/configuration.md lists exactly these (a test checks it).
+const std::vector<SettingDef>& Settings();
+
+/// Builds the configuration: defaults, then ROUNDS_* variables from `env`, then `flags` (setting name →
+/// value). Throws core::Error(kInvalid) naming every bad setting and its source.
+Config LoadConfig(const std::map<std::string, std::string>& env, const std::map<std::string, std::string>& flags);
+
+/// The process environment's ROUNDS_* variables.
+std::map<std::string, std::string> ProcessEnv();
+
+/// Settings table rendered as Markdown (used by `rounds settings` and the docs check).
+std::string SettingsMarkdown();
+
+/// Resolves 0 ("one per core") to the core count.
+int EffectiveThreads(int configured);
+
+/// The connection URL with any password replaced by "***", safe for logs and messages.
+std::string RedactUrl(std::string_view url);
+
+}  // namespace rounds::core

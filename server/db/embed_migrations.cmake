@@ -1,0 +1,12 @@
+# Writes OUT: a C++ source defining rounds::db::EmbeddedMigrations() from every DIR/*.sql, in version order.
+file(GLOB files RELATIVE "${DIR}" "${DIR}/*.sql")
+list(SORT files COMPARE NATURAL)
+set(body "")
+foreach(f IN LISTS files)
+  file(READ "${DIR}/${f}" sql)
+  string(REGEX MATCH "^[0-9]+" num "${f}")
+  math(EXPR ver "${num}")
+  string(APPEND body "        {${ver}, \"${f}\", R\"rounds_sql(${sql})rounds_sql\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "// Generated from db/migrations by embed_migrations.cmake. Do not edit.\n#include \"db/migrate.h\"\n\nnamespace rounds::db {\n\nconst std::vector<Migration>& EmbeddedMigrations() {\n    static const std::vector<Migration> migrations = {\n${body}    };\n    return migrations;\n}\n\n}  // namespace rounds::db\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

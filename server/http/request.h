@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rounds::http {
+
+/// Case-insensitive header list (HTTP field names are case-insensitive).
+class Headers {
+public:
+    std::optional<std::string_view> Get(std::string_view name) const;
+    void Set(std::string name, std::string value);
+    void Add(std::string name, std::string value);
+    const std::vector<std::pair<std::string, std::string>>& All() const { return items_; }
+
+private:
+    std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct Route;
+
+/// A request as handlers see it: no sockets, no Beast types.
+struct Request {
+    std::string method;
+    std::string target;  // as received, e.g. /api/v1/physicians/search?q=smith
+    std::string path;    // percent-decoded path
+    std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+    Headers headers;
+    std::string body;
+    std::string remote_addr;
+    std::string request_id;
+    std::map<std::string, std::string, std::less<>> path_params;
+    const Route* route = nullptr;
+
+    /// First value of a query parameter.
+    std::optional<std::string_view> Query(std::string_view key) const;
+    /// A path parameter declared in the route template as {name}.
+    std::string_view Param(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    Headers headers;
+    std::string body;
+    /// Set by handlers that stream nothing but want the body compressed regardless of type (e.g. JSON).
+    bool compressible = true;
+
+    static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+    static Response Json(int status, std::string json_body);
+};
+
+/// Decodes %XX escapes; '+' becomes a space only when `plus_is_space` (query strings). Returns nullopt on a
+/// malformed escape.
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
+
+/// Splits a query string into decoded key/value pairs. Returns nullopt on a malformed escape.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query);
+
+bool IEquals(std::string_view a, std::string_view b);
+
+}  // namespace rounds::http

@@ -1,0 +1,104 @@
+#include "http/router.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace rounds::http {
+namespace {
+
+std::vector<std::string_view> Split(std::string_view path) {
+    std::vector<std::string_view> out;
+    size_t i = 0;
+    while (i < path.size()) {
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
+        size_t j = path.find('/', i);
+        if (j == std::string_view::npos) {
+            j = path.size();
+        }
+        out.push_back(path.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+bool IsParam(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+
+}  // namespace
+
+void Router::Add(Route route) {
+    if (route.pattern.empty() || route.pattern.front() != '/') {
+        throw std::invalid_argument("route pattern must start with '/': " + route.pattern);
+    }
+    Compiled c;
+    for (auto seg : Split(route.pattern)) {
+        if (seg.find_first_of("{}") != std::string_view::npos && !IsParam(seg)) {
+            throw std::invalid_argument("malformed path parameter in " + route.pattern);
+        }
+        c.segments.emplace_back(seg);
+        if (!IsParam(seg)) {
+            ++c.literal_count;
+        }
+    }
+    for (const auto& r : routes_) {
+        if (r->method == route.method && r->pattern == route.pattern) {
+            throw std::invalid_argument("duplicate route " + route.method + " " + route.pattern);
+        }
+    }
+    routes_.push_back(std::make_unique<Route>(std::move(route)));
+    compiled_.push_back(std::move(c));
+}
+
+Match Router::Find(std::string_view method, std::string_view path) const {
+    auto segs = Split(path);
+    Match best;
+    int best_literals = -1;
+    std::vector<std::string> allowed;
+    int allowed_literals = -1;
+    for (size_t i = 0; i < routes_.size(); ++i) {
+        const auto& c = compiled_[i];
+        if (c.segments.size() != segs.size()) {
+            continue;
+        }
+        bool ok = true;
+        for (size_t s = 0; s < segs.size() && ok; ++s) {
+            ok = IsParam(c.segments[s]) || c.segments[s] == segs[s];
+        }
+        if (!ok) {
+            continue;
+        }
+        const Route& r = *routes_[i];
+        bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
+        if (method_ok && c.literal_count > best_literals) {
+            best.route = &r;
+            best.params.clear();
+            for (size_t s = 0; s < segs.size(); ++s) {
+                if (IsParam(c.segments[s])) {
+                    std::string_view name(c.segments[s]);
+                    best.params.emplace(std::string(name.substr(1, name.size() - 2)), std::string(segs[s]));
+                }
+            }
+            best_literals = c.literal_count;
+        }
+        // Allow lists the methods of the most specific template that matched the path.
+        if (c.literal_count > allowed_literals) {
+            allowed.clear();
+            allowed_literals = c.literal_count;
+        }
+        if (c.literal_count == allowed_literals &&
+            std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) {
+            allowed.push_back(r.method);
+            if (r.method == "GET") {
+                allowed.emplace_back("HEAD");
+            }
+        }
+    }
+    if (best.route == nullptr) {
+        best.allowed = std::move(allowed);
+    }
+    return best;
+}
+
+}  // namespace rounds::http

@@ -1,0 +1,478 @@
+// The only translation unit of the http module that includes Beast.
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <unordered_set>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "http/gzip.h"
+#include "http/problem.h"
+
+namespace rounds::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+/// Bodies larger than this are compressed on the CPU pool rather than on an I/O thread.
+constexpr size_t kOffloadGzipBytes = 64 * 1024;
+
+std::string NewRequestId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char kHex[] = "0123456789abcdef";
+    uint64_t a = rng();
+    uint64_t b = rng();
+    std::string id(24, '0');
+    for (int i = 0; i < 16; ++i) {
+        id[static_cast<size_t>(i)] = kHex[(a >> (i * 4)) & 0xF];
+    }
+    for (int i = 16; i < 24; ++i) {
+        id[static_cast<size_t>(i)] = kHex[(b >> (i * 4 - 64)) & 0xF];
+    }
+    return id;
+}
+
+bool ValidRequestId(std::string_view id) {
+    if (id.empty() || id.size() > 128) {
+        return false;
+    }
+    for (char c : id) {
+        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+/// Per-connection state the shutdown path can reach. All access happens on the connection's strand.
+struct SessionState {
+    explicit SessionState(asio::any_io_executor s) : strand(std::move(s)) {}
+    asio::any_io_executor strand;  // the connection's strand
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;  // a request is being handled: let it finish
+    bool alive = true;
+};
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+    Impl(asio::io_context& io, ServerOptions opts, const Router& r, Metrics& m, asio::thread_pool& cpu)
+        : ioc(io), options(std::move(opts)), router(r), metrics(m), cpu_pool(cpu), acceptor(io) {}
+
+    asio::io_context& ioc;
+    ServerOptions options;
+    const Router& router;
+    Metrics& metrics;
+    asio::thread_pool& cpu_pool;
+    tcp::acceptor acceptor;
+    std::vector<Middleware> middleware;
+    Handler fallback;
+    Handler chain_end;
+    std::atomic<bool> draining{false};
+    std::atomic<int> connections{0};
+    std::mutex sessions_mu;
+    std::unordered_set<std::shared_ptr<SessionState>> sessions;
+
+    asio::awaitable<void> AcceptLoop();
+    asio::awaitable<void> Session(tcp::socket socket);
+    asio::awaitable<Response> Dispatch(Request& req);
+    asio::awaitable<Response> Route(Request& req);
+    asio::awaitable<void> Drain(Clock::time_point deadline, std::function<void(bool)> done);
+};
+
+Server::Server(asio::io_context& ioc, ServerOptions options, const Router& router, Metrics& metrics,
+               asio::thread_pool& cpu_pool)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), router, metrics, cpu_pool)) {}
+
+Server::~Server() = default;
+
+void Server::Use(Middleware m) { impl_->middleware.push_back(std::move(m)); }
+void Server::SetFallback(Handler handler) { impl_->fallback = std::move(handler); }
+
+void Server::Start() {
+    auto& acc = impl_->acceptor;
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(impl_->options.address, ec);
+    if (ec) {
+        throw std::system_error(ec, "http-addr \"" + impl_->options.address + "\" is not an IP address");
+    }
+    tcp::endpoint ep(addr, impl_->options.port);
+    acc.open(ep.protocol());
+    acc.set_option(asio::socket_base::reuse_address(true));
+    acc.bind(ep, ec);
+    if (ec) {
+        throw std::system_error(ec, "cannot listen on " + impl_->options.address + ":" +
+                                        std::to_string(impl_->options.port));
+    }
+    acc.listen(asio::socket_base::max_listen_connections);
+    // Compose the middleware chain once: m0(m1(...(route))).
+    Handler next = [impl = impl_.get()](Request& req) { return impl->Route(req); };
+    for (auto it = impl_->middleware.rbegin(); it != impl_->middleware.rend(); ++it) {
+        next = [m = *it, inner = std::move(next)](Request& req) { return m(req, inner); };
+    }
+    impl_->chain_end = std::move(next);
+    asio::co_spawn(impl_->ioc, impl_->AcceptLoop(), asio::detached);
+}
+
+uint16_t Server::Port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::Shutdown(std::chrono::milliseconds deadline, std::function<void(bool)> done) {
+    auto impl = impl_;
+    asio::post(impl->ioc, [impl, deadline, done = std::move(done)]() mutable {
+        impl->draining = true;
+        boost::system::error_code ignored;
+        impl->acceptor.close(ignored);
+        std::lock_guard lock(impl->sessions_mu);
+        for (const auto& s : impl->sessions) {
+            asio::post(s->strand, [s] {
+                if (s->alive && !s->busy && s->stream != nullptr) {
+                    s->stream->socket().cancel();
+                    boost::system::error_code ec;
+                    s->stream->socket().shutdown(tcp::socket::shutdown_both, ec);
+                }
+            });
+        }
+        asio::co_spawn(impl->ioc, impl->Drain(Clock::now() + deadline, std::move(done)), asio::detached);
+    });
+}
+
+asio::awaitable<void> Server::Impl::Drain(Clock::time_point deadline, std::function<void(bool)> done) {
+    asio::steady_timer timer(ioc);
+    while (connections.load() > 0 && Clock::now() < deadline) {
+        timer.expires_after(std::chrono::milliseconds(10));
+        co_await timer.async_wait(kTuple);
+    }
+    done(connections.load() == 0);
+}
+
+asio::awaitable<void> Server::Impl::AcceptLoop() {
+    auto self = shared_from_this();
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+        if (ec) {
+            if (ec == asio::error::operation_aborted || draining) {
+                co_return;
+            }
+            // Out of file descriptors and similar: log, back off briefly, keep serving.
+            core::LogWarn("accept_failed", {{"error", ec.message()}});
+            asio::steady_timer t(ioc);
+            t.expires_after(std::chrono::milliseconds(50));
+            co_await t.async_wait(kTuple);
+            continue;
+        }
+        if (draining) {
+            co_return;
+        }
+        if (connections.load() >= options.max_connections) {
+            metrics.ConnectionRejected();
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
+        connections.fetch_add(1);
+        metrics.ConnectionOpened();
+        auto exec = socket.get_executor();
+        asio::co_spawn(exec, Session(std::move(socket)), [self](const std::exception_ptr& ep) {
+            if (ep) {
+                try {
+                    std::rethrow_exception(ep);
+                } catch (const std::exception& e) {
+                    core::LogError("connection_failed", {{"error", e.what()}});
+                }
+            }
+        });
+    }
+}
+
+asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
+    auto self = shared_from_this();
+    std::string remote;
+    {
+        boost::system::error_code ec;
+        auto ep = socket.remote_endpoint(ec);
+        remote = ec ? "" : ep.address().to_string();
+    }
+    auto state = std::make_shared<SessionState>(socket.get_executor());
+    beast::tcp_stream stream(std::move(socket));
+    state->stream = &stream;
+    {
+        std::lock_guard lock(sessions_mu);
+        sessions.insert(state);
+    }
+    // Declared after `stream`, so it runs first on every exit path: unregister before the stream goes away.
+    struct Unregister {
+        Impl* impl;
+        std::shared_ptr<SessionState> state;
+        ~Unregister() {
+            state->alive = false;
+            state->stream = nullptr;
+            {
+                std::lock_guard lock(impl->sessions_mu);
+                impl->sessions.erase(state);
+            }
+            impl->metrics.ConnectionClosed();
+            impl->connections.fetch_sub(1);
+        }
+    } unregister{this, state};
+
+    beast::flat_buffer buffer;
+    for (;;) {
+        if (draining) {
+            break;
+        }
+        // Wait for the first byte of the next request with the idle timeout; from then on the whole head
+        // must arrive within the header timeout, so a client trickling bytes cannot hold the connection.
+        if (buffer.size() == 0) {
+            stream.expires_after(options.idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+            if (ec) {
+                if (ec == beast::error::timeout) {
+                    metrics.TimedOut();
+                }
+                break;
+            }
+            buffer.commit(n);
+        }
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(options.header_limit);
+        parser.body_limit(options.body_limit);
+        stream.expires_after(options.header_timeout);
+        auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+        (void)hn;
+        auto started = Clock::now();
+        std::optional<Response> early;
+        std::string request_id = NewRequestId();
+        if (hec) {
+            if (hec == beast::error::timeout) {
+                metrics.TimedOut();
+                break;
+            }
+            if (hec == bhttp::error::body_limit) {
+                // Beast refuses a Content-Length over the limit while parsing the head: the body is never read.
+                auto declared = parser.content_length();
+                early = Problem(413,
+                                "the request body is " + (declared ? std::to_string(*declared) + " bytes" : "too large") +
+                                    "; the limit is " + std::to_string(options.body_limit) + " bytes",
+                                request_id);
+            } else if (hec == bhttp::error::header_limit) {
+                early = Problem(431, "the request head is larger than " + std::to_string(options.header_limit) +
+                                         " bytes",
+                                request_id);
+            } else if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
+                       hec == asio::error::operation_aborted || hec == asio::error::connection_reset) {
+                break;
+            } else {
+                early = Problem(400, "malformed HTTP request: " + hec.message(), request_id);
+            }
+        }
+        state->busy = true;
+        metrics.InFlight(1);
+        Request req;
+        bool keep_alive = false;
+        if (!early) {
+            auto& head = parser.get();
+            if (auto id = head["X-Request-Id"]; ValidRequestId({id.data(), id.size()})) {
+                request_id.assign(id.data(), id.size());
+            }
+            keep_alive = head.keep_alive();
+            auto content_length = parser.content_length();
+            if (content_length && *content_length > options.body_limit) {
+                // Refused from the head alone: the body is never read and the connection is closed.
+                early = Problem(413,
+                                "the request body is " + std::to_string(*content_length) +
+                                    " bytes; the limit is " + std::to_string(options.body_limit),
+                                request_id);
+                keep_alive = false;
+            }
+        }
+        if (!early && !parser.is_done()) {
+            auto& head = parser.get();
+            if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+                stream.expires_after(options.write_timeout);
+                auto [wec, wn] = co_await bhttp::async_write(stream, cont, kTuple);
+                (void)wn;
+                if (wec) {
+                    metrics.InFlight(-1);
+                    break;
+                }
+            }
+            stream.expires_after(options.body_timeout);
+            auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+            (void)bn;
+            if (bec == bhttp::error::body_limit) {
+                early = Problem(413, "the request body exceeds the limit of " + std::to_string(options.body_limit) +
+                                         " bytes",
+                                request_id);
+                keep_alive = false;
+            } else if (bec) {
+                if (bec == beast::error::timeout) {
+                    metrics.TimedOut();
+                }
+                metrics.InFlight(-1);
+                break;
+            }
+        }
+        std::string route_name = "unmatched";
+        Response res;
+        if (early) {
+            res = std::move(*early);
+            keep_alive = false;
+            req.method = "-";
+        } else {
+            auto msg = parser.release();
+            req.method = std::string(msg.method_string());
+            req.target = std::string(msg.target());
+            req.remote_addr = remote;
+            req.request_id = request_id;
+            for (const auto& f : msg) {
+                req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+            }
+            req.body = std::move(msg.body());
+            std::string_view target(req.target);
+            auto qpos = target.find('?');
+            auto path = PercentDecode(target.substr(0, qpos), false);
+            auto query = qpos == std::string_view::npos ? std::optional(std::vector<std::pair<std::string, std::string>>{})
+                                                        : ParseQuery(target.substr(qpos + 1));
+            if (!path || !query || target.empty() || target.front() != '/') {
+                res = Problem(400, "malformed request target", request_id);
+            } else {
+                req.path = std::move(*path);
+                req.query = std::move(*query);
+                res = co_await Dispatch(req);
+                if (req.route != nullptr) {
+                    route_name = req.route->pattern;
+                }
+            }
+        }
+        res.headers.Set("X-Request-Id", request_id);
+        // Compress when worth it; large bodies go to the CPU pool so I/O threads stay free.
+        auto ct = res.headers.Get("Content-Type").value_or("");
+        auto ae = req.headers.Get("Accept-Encoding").value_or("");
+        if (res.compressible && res.body.size() >= options.gzip_min_bytes && IsCompressibleType(ct) &&
+            !res.headers.Get("Content-Encoding") && AcceptsGzip(ae)) {
+            std::optional<std::string> gz;
+            if (res.body.size() >= kOffloadGzipBytes) {
+                co_await asio::post(cpu_pool, asio::use_awaitable);
+                gz = Gzip(res.body);
+                co_await asio::post(state->strand, asio::use_awaitable);
+            } else {
+                gz = Gzip(res.body);
+            }
+            if (gz) {
+                res.body = std::move(*gz);
+                res.headers.Set("Content-Encoding", "gzip");
+            }
+        }
+        if (res.compressible && IsCompressibleType(ct)) {
+            res.headers.Set("Vary", "Accept-Encoding");
+        }
+        if (draining) {
+            keep_alive = false;
+        }
+        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
+        out.set(bhttp::field::server, "rounds");
+        for (const auto& [k, v] : res.headers.All()) {
+            out.insert(k, v);
+        }
+        size_t body_bytes = res.body.size();
+        if (req.method == "HEAD") {
+            out.content_length(body_bytes);
+        } else {
+            out.body() = std::move(res.body);
+            out.prepare_payload();
+        }
+        out.keep_alive(keep_alive);
+        stream.expires_after(options.write_timeout);
+        auto [wec, wn] = co_await bhttp::async_write(stream, out, kTuple);
+        (void)wn;
+        double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        metrics.ObserveRequest(route_name, req.method, res.status, seconds);
+        metrics.InFlight(-1);
+        state->busy = false;
+        core::LogInfo("http_request", {{"request_id", request_id},
+                                       {"method", req.method},
+                                       {"path", req.path},
+                                       {"route", route_name},
+                                       {"status", res.status},
+                                       {"duration_ms", seconds * 1000.0},
+                                       {"bytes_in", req.body.size()},
+                                       {"bytes_out", body_bytes},
+                                       {"remote", remote}});
+        if (wec) {
+            if (wec == beast::error::timeout) {
+                metrics.TimedOut();
+            }
+            break;
+        }
+        if (!keep_alive) {
+            break;
+        }
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.socket().close(ignored);
+}
+
+asio::awaitable<Response> Server::Impl::Dispatch(Request& req) {
+    try {
+        co_return co_await chain_end(req);
+    } catch (const core::Error& e) {
+        if (e.Kind() == core::ErrorKind::kInternal) {
+            core::LogError("request_failed", {{"request_id", req.request_id}, {"error", e.Internal().empty()
+                                                                                            ? e.Detail()
+                                                                                            : e.Internal()}});
+        }
+        co_return ProblemFrom(e, req.request_id);
+    } catch (const std::exception& e) {
+        core::LogError("request_failed", {{"request_id", req.request_id}, {"error", e.what()}});
+        co_return Problem(500, "an unexpected error occurred; quote the request id", req.request_id);
+    }
+}
+
+asio::awaitable<Response> Server::Impl::Route(Request& req) {
+    Match m = router.Find(req.method, req.path);
+    if (m.route == nullptr) {
+        if (!m.allowed.empty()) {
+            std::string allow;
+            for (const auto& a : m.allowed) {
+                allow += allow.empty() ? a : ", " + a;
+            }
+            Response r = Problem(405, req.method + " is not allowed on " + req.path + "; allowed: " + allow,
+                                 req.request_id);
+            r.headers.Set("Allow", allow);
+            co_return r;
+        }
+        if (fallback && (req.method == "GET" || req.method == "HEAD") && !req.path.starts_with("/api/")) {
+            co_return co_await fallback(req);
+        }
+        co_return Problem(404, "no resource at " + req.path, req.request_id);
+    }
+    req.route = m.route;
+    req.path_params = std::move(m.params);
+    co_return co_await m.route->handler(req);
+}
+
+}  // namespace rounds::http
