@@ -17,8 +17,18 @@ scripts/pg.sh start
 eval "$(scripts/pg.sh env)"
 ROUNDS_LOG_FORMAT=text build/release/bin/rounds migrate --database-url "$ROUNDS_SCRIPT_OWNER_URL" 2>/dev/null
 
-if [ -x scripts/demo-data.sh ]; then
-  scripts/demo-data.sh
+scripts/demo-data.sh
+
+WEB_ROOT="${ROUNDS_WEB_ROOT:-}"
+if [ -z "$WEB_ROOT" ] && [ -f web/package.json ]; then
+  if ! command -v npm >/dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get install -y -q nodejs npm >/dev/null
+  fi
+  echo "run: building the web client..."
+  (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null; } && npm run build >/dev/null) || {
+    echo "run: web client build failed (cd web && npm run build)"; exit 1; }
+  WEB_ROOT="$REPO/web/dist"
 fi
 
 PORT="${ROUNDS_HTTP_PORT:-8080}"
@@ -32,7 +42,7 @@ trap 'exit 130' INT TERM
 
 mkdir -p var/log
 build/release/bin/rounds serve --database-url "$ROUNDS_SCRIPT_APP_URL" --http-port "$PORT" \
-  --storage-dir "$REPO/var/storage" ${ROUNDS_WEB_ROOT:+--web-root "$ROUNDS_WEB_ROOT"} \
+  --storage-dir "$REPO/var/storage" ${WEB_ROOT:+--web-root "$WEB_ROOT"} \
   > var/log/serve.out 2> var/log/serve.log &
 SERVE_PID=$!
 for _ in $(seq 1 100); do
@@ -43,7 +53,7 @@ done
 URL=$(grep -o "http://[^ ]*" var/log/serve.out | head -1)
 cat <<MSG
 
-  Rounds is running at $URL
+  Rounds is running at $URL${WEB_ROOT:+   (web client: $URL/)}
     health:   $URL/healthz   readiness: $URL/readyz   metrics: $URL/metrics
     API spec: $URL/api/v1/openapi.json
   Logs: var/log/serve.log (JSON lines). Ctrl-C stops the server and the database.

@@ -1,13 +1,17 @@
 #pragma once
 
+#include "auth/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
+#include "physicians/service.h"
 
 namespace rounds::app {
 
 /// What route handlers may use. Built by `serve` wiring; modules get the pieces they need from it.
 struct AppContext {
     db::Pool* pool = nullptr;
+    physicians::PhysicianService* physicians = nullptr;
+    auth::AuthService* auth = nullptr;
     http::Metrics* metrics = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;

@@ -11,8 +11,8 @@ namespace rounds::app {
 namespace asio = boost::asio;
 
 namespace {
-constexpr db::Statement kMigrationVersion{
-    "ops_migration_version", "SELECT coalesce(max(version), 0) FROM public.schema_migrations"};
+constexpr db::Statement kMigrationVersion{"ops_migration_version",
+                                          "SELECT coalesce(max(version), 0) FROM public.schema_migrations"};
 constexpr db::Statement kSleep{"debug_sleep", "SELECT pg_sleep($1::float8 / 1000.0), 'slept'"};
 }  // namespace
 
@@ -25,26 +25,30 @@ http::Handler Healthz() {
 http::Handler Readyz(AppContext& ctx) {
     return [&ctx](http::Request& req) -> asio::awaitable<http::Response> {
         int version = 0;
+        bool reachable = true;
         try {
             auto lease = co_await ctx.pool->Acquire();
             db::Result r = co_await lease.Exec(kMigrationVersion);
             version = static_cast<int>(r.GetInt(0, 0));
-        } catch (const std::exception& e) {
+        } catch (const std::exception&) {
+            reachable = false;  // answered below, outside the handler (see Server::Impl::Dispatch)
+        }
+        if (!reachable) {
             http::Response res = http::Problem(503, "the database is not reachable", req.request_id);
             res.headers.Set("Retry-After", "2");
             co_return res;
         }
         if (version != ctx.expected_migration) {
-            http::Response res = http::Problem(503,
-                                               "the database is at migration " + std::to_string(version) +
-                                                   "; this server needs " + std::to_string(ctx.expected_migration) +
-                                                   " (run rounds migrate)",
-                                               req.request_id);
+            http::Response res =
+                http::Problem(503,
+                              "the database is at migration " + std::to_string(version) + "; this server needs " +
+                                  std::to_string(ctx.expected_migration) + " (run rounds migrate)",
+                              req.request_id);
             res.headers.Set("Retry-After", "5");
             co_return res;
         }
-        co_return http::Response::Json(200, R"({"status":"ready","database":"ok","migration":)" +
-                                                std::to_string(version) + "}");
+        co_return http::Response::Json(
+            200, R"({"status":"ready","database":"ok","migration":)" + std::to_string(version) + "}");
     };
 }
 

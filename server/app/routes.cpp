@@ -1,6 +1,8 @@
 #include "app/routes.h"
 
 #include "app/ops_handlers.h"
+#include "auth/handlers.h"
+#include "physicians/handlers.h"
 
 namespace rounds::app {
 
@@ -12,6 +14,43 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/readyz", Readyz(ctx), Access::kPublic, "readiness: database reachable, migrations current"});
     r.Add({"GET", "/metrics", MetricsHandler(ctx), Access::kPublic, "Prometheus metrics"});
     r.Add({"GET", "/api/v1/openapi.json", OpenApi(), Access::kPublic, "this API's OpenAPI document"});
+
+    // Identity: sign-in (public), the caller, administration of users, organisation settings and audit
+    auth::Handlers au{ctx.auth};
+    r.Add({"POST", "/api/v1/auth/login", au.Login(), Access::kPublic, "password sign-in: tokens or MFA challenge"});
+    r.Add({"POST", "/api/v1/auth/mfa", au.Mfa(), Access::kPublic, "complete an MFA challenge"});
+    r.Add({"POST", "/api/v1/auth/refresh", au.Refresh(), Access::kPublic, "rotate the refresh token"});
+    r.Add({"POST", "/api/v1/auth/logout", au.Logout(), Access::kPublic, "revoke the session"});
+    r.Add({"POST", "/api/v1/auth/invitations/accept", au.AcceptInvite(), Access::kPublic, "set a password"});
+    r.Add({"POST", "/api/v1/auth/mfa/enroll", au.MfaEnroll(), Access::kPublic,
+           "start TOTP enrolment (signed in, or with an enrolment challenge)"});
+    r.Add({"POST", "/api/v1/auth/mfa/confirm", au.MfaConfirm(), Access::kAuthenticated, "finish TOTP enrolment"});
+    r.Add({"POST", "/api/v1/auth/mfa/disable", au.MfaDisable(), Access::kAuthenticated, "turn MFA off"});
+    r.Add({"GET", "/api/v1/me", au.Me(), Access::kAuthenticated, "the caller"});
+    r.Add({"PATCH", "/api/v1/me", au.UpdateMe(), Access::kAuthenticated, "the caller's display name"});
+    r.Add({"GET", "/api/v1/team", au.Team(), Access::kManager, "the caller's team (transitively)"});
+    r.Add({"GET", "/api/v1/admin/users", au.ListUsers(), Access::kAdmin, "users of the organisation"});
+    r.Add({"POST", "/api/v1/admin/users", au.CreateUser(), Access::kAdmin, "invite a user"});
+    r.Add({"GET", "/api/v1/admin/users/{id}", au.GetUser(), Access::kAdmin, "one user"});
+    r.Add({"PATCH", "/api/v1/admin/users/{id}", au.UpdateUser(), Access::kAdmin, "change role, manager, status"});
+    r.Add({"POST", "/api/v1/admin/users/{id}/disable", au.DisableUser(), Access::kAdmin, "disable and sign out"});
+    r.Add({"POST", "/api/v1/admin/users/{id}/reset-mfa", au.ResetMfa(), Access::kAdmin, "remove a user's MFA"});
+    r.Add({"GET", "/api/v1/admin/org", au.GetOrg(), Access::kAdmin, "organisation settings"});
+    r.Add({"PATCH", "/api/v1/admin/org", au.UpdateOrg(), Access::kAdmin, "change organisation settings"});
+    r.Add({"GET", "/api/v1/admin/audit", au.ListAudit(), Access::kAdmin, "audit log"});
+
+    // Physician intelligence (public reference data; authenticated users only)
+    physicians::Handlers ph{ctx.physicians};
+    r.Add({"GET", "/api/v1/physicians/search", ph.Search(), Access::kAuthenticated, "typo-tolerant name search"});
+    r.Add({"GET", "/api/v1/physicians/nearby", ph.Nearby(), Access::kAuthenticated, "GeoJSON by distance"});
+    r.Add({"GET", "/api/v1/physicians/{npi}", ph.Profile(), Access::kAuthenticated, "full profile"});
+    r.Add({"GET", "/api/v1/physicians/{npi}/prescriptions", ph.Prescriptions(), Access::kAuthenticated, "Part D rows"});
+    r.Add({"GET", "/api/v1/physicians/{npi}/services", ph.Services(), Access::kAuthenticated, "Part B rows"});
+    r.Add({"GET", "/api/v1/physicians/{npi}/payments", ph.Payments(), Access::kAuthenticated, "Open Payments rows"});
+    r.Add({"GET", "/api/v1/specialties", ph.Specialties(), Access::kAuthenticated, "specialties with counts"});
+    r.Add({"GET", "/api/v1/facilities/nearby", ph.FacilitiesNearby(), Access::kAuthenticated, "hospitals by distance"});
+    r.Add({"GET", "/api/v1/facilities/{ccn}", ph.Facility(), Access::kAuthenticated, "hospital with physicians"});
+
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});
     }

@@ -1,19 +1,23 @@
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
+#include "app/auth_cmd.h"
 #include "app/commands.h"
 #include "app/routes.h"
+#include "auth/handlers.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "db/migrate.h"
 #include "db/pool.h"
 #include "db/sql_error.h"
 #include "http/server.h"
+#include "http/static_files.h"
 
 namespace rounds::app {
 
@@ -44,7 +48,34 @@ int RunServe(const core::Config& config) {
     }
     int io_threads = core::EffectiveThreads(config.io_threads);
     int cpu_threads = core::EffectiveThreads(config.cpu_threads);
-    asio::io_context ioc(io_threads);
+    // One io_context per I/O thread (see http::Server); the first also hosts the pool's sockets, the
+    // acceptor and signal handling.
+    // Destroyed last and in reverse, so the first context (whose reactor owns the database sockets) outlives
+    // every coroutine frame that might still hold a pooled connection after a forced stop.
+    struct Contexts {
+        std::vector<std::unique_ptr<asio::io_context>> v;
+        ~Contexts() {
+            while (!v.empty()) {
+                v.pop_back();
+            }
+        }
+    } owned;
+    auto& contexts = owned.v;
+    std::vector<asio::io_context*> context_ptrs;
+    for (int i = 0; i < io_threads; ++i) {
+        contexts.push_back(std::make_unique<asio::io_context>());
+        context_ptrs.push_back(contexts.back().get());
+    }
+    asio::io_context& ioc = *contexts.front();
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+    for (auto& c : contexts) {
+        keep_running.push_back(asio::make_work_guard(*c));
+    }
+    auto stop_all = [&] {
+        for (auto& c : contexts) {
+            c->stop();
+        }
+    };
     asio::thread_pool cpu_pool(static_cast<size_t>(cpu_threads));
 
     db::PoolOptions pool_options;
@@ -54,6 +85,9 @@ int RunServe(const core::Config& config) {
     pool_options.connect_timeout = std::chrono::milliseconds(config.db_connect_timeout_ms);
     pool_options.statement_timeout = std::chrono::milliseconds(config.db_statement_timeout_ms);
     pool_options.application_name = "rounds-serve";
+    // Name search treats trigram similarity >= 0.2 as a candidate (pg_trgm's default 0.3 misses short names
+    // with two typos, e.g. "bin snug" for Binh Sung); ranking puts the best first.
+    pool_options.session_options = "-c pg_trgm.similarity_threshold=0.2";
     db::Pool pool(ioc, pool_options);
 
     http::Metrics metrics;
@@ -63,8 +97,35 @@ int RunServe(const core::Config& config) {
         out += "rounds_build_info{version=\"" ROUNDS_VERSION "\",commit=\"" ROUNDS_GIT_COMMIT "\"} 1\n";
     });
 
+    physicians::PhysicianService physician_service(pool, 20000);
+    metrics.AddCollector([&physician_service](std::string& out) {
+        const auto& c = physician_service.Cache();
+        out +=
+            "# HELP rounds_cache_entries Entries in the in-process response cache.\n"
+            "# TYPE rounds_cache_entries gauge\n";
+        out += "rounds_cache_entries{cache=\"physicians\"} " + std::to_string(c.Size()) + "\n";
+        out +=
+            "# HELP rounds_cache_lookups_total Cache lookups by result.\n# TYPE rounds_cache_lookups_total counter\n";
+        out += "rounds_cache_lookups_total{cache=\"physicians\",result=\"hit\"} " + std::to_string(c.Hits()) + "\n";
+        out += "rounds_cache_lookups_total{cache=\"physicians\",result=\"miss\"} " + std::to_string(c.Misses()) + "\n";
+    });
+
+    // Identity: the token key is loaded (or created once) before serving, so a bad key fails the start.
+    std::optional<auth::AuthService> auth_service;
+    try {
+        auth_service.emplace(pool, cpu_pool, auth::TokenSigner::LoadOrCreate(JwtKeyPath(config)),
+                             AuthSettingsFrom(config));
+    } catch (const core::Error& e) {
+        std::cerr << "rounds serve: " << e.Detail() << " (--jwt-key-file " << JwtKeyPath(config) << ")\n";
+        return 2;
+    }
+    auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
+                                                          static_cast<double>(config.rate_limit_burst)});
+
     AppContext ctx;
     ctx.pool = &pool;
+    ctx.auth = &*auth_service;
+    ctx.physicians = &physician_service;
     ctx.metrics = &metrics;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
@@ -83,8 +144,24 @@ int RunServe(const core::Config& config) {
     so.idle_timeout = std::chrono::milliseconds(config.http_idle_timeout_ms);
     so.write_timeout = std::chrono::milliseconds(config.http_write_timeout_ms);
     so.gzip_min_bytes = static_cast<uint64_t>(config.gzip_min_bytes);
-    http::Server server(ioc, so, router, metrics, cpu_pool);
+    http::Server server(context_ptrs, so, router, metrics, cpu_pool);
     server.Use(SqlErrorMapping());
+    // authentication -> access check per route -> rate limit (per address, and per user once known)
+    server.Use(auth::Authenticate(router, ctx.auth));
+    server.Use(auth::RateLimit(rate_limiter, [] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    }));
+    std::optional<http::StaticSite> web;
+    if (!config.web_root.empty()) {
+        try {
+            web.emplace(config.web_root);
+        } catch (const std::exception& e) {
+            std::cerr << "rounds serve: " << e.what() << " (--web-root)\n";
+            return 2;
+        }
+        server.SetFallback(web->MakeHandler());
+        core::LogInfo("web_client", {{"root", config.web_root}, {"files", web->FileCount()}});
+    }
     try {
         server.Start();
     } catch (const std::system_error& e) {
@@ -108,21 +185,21 @@ int RunServe(const core::Config& config) {
         core::LogInfo("shutting_down", {{"signal", signo}, {"in_flight", metrics.InFlightNow()}});
         server.Shutdown(std::chrono::milliseconds(config.shutdown_timeout_ms), [&](bool drained) {
             core::LogInfo("stopped", {{"drained", drained}});
-            ioc.stop();
+            stop_all();
         });
         // A second signal stops at once.
         signals.async_wait([&](const boost::system::error_code& ec2, int) {
             if (!ec2) {
                 core::LogWarn("forced_stop");
                 exit_code = 1;
-                ioc.stop();
+                stop_all();
             }
         });
     });
 
     std::vector<std::thread> threads;
     for (int i = 1; i < io_threads; ++i) {
-        threads.emplace_back([&ioc] { ioc.run(); });
+        threads.emplace_back([c = contexts[static_cast<size_t>(i)].get()] { c->run(); });
     }
     ioc.run();
     for (auto& t : threads) {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "auth/retention.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "db/sql_error.h"
@@ -13,7 +14,9 @@ namespace rounds::app {
 
 namespace {
 std::atomic<bool> g_stop{false};
-extern "C" void OnStopSignal(int) { g_stop = true; }
+extern "C" void OnStopSignal(int) {
+    g_stop = true;
+}
 }  // namespace
 
 int RunWorker(const core::Config& config, bool once) {
@@ -35,6 +38,8 @@ int RunWorker(const core::Config& config, bool once) {
             jobs::RequeueStale(conn, std::chrono::seconds(900));
             jobs::Worker worker(conn, worker_id);
             // Job kinds are registered here as modules add them (ingest, exports, notifications, retention).
+            auth::RegisterAuditRetention(worker, conn);
+            auth::ScheduleAuditRetention(conn);
             total += worker.Run(g_stop, once, std::chrono::milliseconds(1000));
             if (once) {
                 break;

@@ -93,7 +93,10 @@ bool IsUrlLike(std::string_view v) {
 std::vector<SettingDef> BuildSettings() {
     std::vector<SettingDef> s;
     {
-        SettingDef d{"database-url", "ROUNDS_DATABASE_URL", "string", "",
+        SettingDef d{"database-url",
+                     "ROUNDS_DATABASE_URL",
+                     "string",
+                     "",
                      "PostgreSQL connection URL (postgresql://user:pass@host:port/db) or key=value conninfo. "
                      "Required by serve, worker, migrate, ingest and admin. `serve` must connect as a role "
                      "without BYPASSRLS.",
@@ -144,18 +147,53 @@ std::vector<SettingDef> BuildSettings() {
                            3600000, "milliseconds", "Keep-alive connections idle longer than this are closed."));
     s.push_back(IntSetting("http-write-timeout-ms", "ROUNDS_HTTP_WRITE_TIMEOUT_MS", &Config::http_write_timeout_ms, 50,
                            3600000, "milliseconds", "Time allowed to send a response to a slow reader."));
-    s.push_back(IntSetting("shutdown-timeout-ms", "ROUNDS_SHUTDOWN_TIMEOUT_MS", &Config::shutdown_timeout_ms, 0,
-                           600000, "milliseconds",
+    s.push_back(IntSetting("shutdown-timeout-ms", "ROUNDS_SHUTDOWN_TIMEOUT_MS", &Config::shutdown_timeout_ms, 0, 600000,
+                           "milliseconds",
                            "On SIGTERM/SIGINT: how long in-flight requests may take to finish before exit."));
-    s.push_back(IntSetting("gzip-min-bytes", "ROUNDS_GZIP_MIN_BYTES", &Config::gzip_min_bytes, 0,
-                           int64_t{1} << 30, "bytes", "Responses at least this large are gzipped when the client "
-                                                      "accepts gzip."));
+    s.push_back(IntSetting("gzip-min-bytes", "ROUNDS_GZIP_MIN_BYTES", &Config::gzip_min_bytes, 0, int64_t{1} << 30,
+                           "bytes",
+                           "Responses at least this large are gzipped when the client "
+                           "accepts gzip."));
     s.push_back(StringSetting("web-root", "ROUNDS_WEB_ROOT", &Config::web_root, false,
                               "Directory of the built web client served at / (empty: no web client)."));
     s.push_back(BoolSetting("debug-routes", "ROUNDS_DEBUG_ROUTES", &Config::debug_routes,
                             "Adds /debug/* routes used by the integration tests (never enable in production)."));
     s.push_back(StringSetting("storage-dir", "ROUNDS_STORAGE_DIR", &Config::storage_dir, true,
                               "Object storage directory for raw CMS files and exports."));
+    s.push_back(StringSetting("jwt-key-file", "ROUNDS_JWT_KEY_FILE", &Config::jwt_key_file, false,
+                              "PEM Ed25519 private key signing access tokens (share it between instances); empty: "
+                              "<storage-dir>/keys/jwt-ed25519.pem, generated on first start."));
+    s.push_back(IntSetting("access-token-ttl-seconds", "ROUNDS_ACCESS_TOKEN_TTL_SECONDS",
+                           &Config::access_token_ttl_seconds, 30, 3600, "int",
+                           "Lifetime of a JWT access token; also the longest a disabled user keeps API access."));
+    s.push_back(IntSetting("refresh-token-ttl-seconds", "ROUNDS_REFRESH_TOKEN_TTL_SECONDS",
+                           &Config::refresh_token_ttl_seconds, 300, 365 * 24 * 3600, "int",
+                           "Lifetime of a refresh token (each refresh issues a new one)."));
+    s.push_back(IntSetting("argon2-memory-kib", "ROUNDS_ARGON2_MEMORY_KIB", &Config::argon2_memory_kib, 1024,
+                           4 * 1024 * 1024, "int", "Argon2id memory per password hash in KiB (see docs/security.md)."));
+    s.push_back(IntSetting("argon2-time-cost", "ROUNDS_ARGON2_TIME_COST", &Config::argon2_time_cost, 1, 20, "int",
+                           "Argon2id passes over memory."));
+    s.push_back(IntSetting("argon2-parallelism", "ROUNDS_ARGON2_PARALLELISM", &Config::argon2_parallelism, 1, 16, "int",
+                           "Argon2id lanes (threads per hash)."));
+    s.push_back(IntSetting("login-lockout-threshold", "ROUNDS_LOGIN_LOCKOUT_THRESHOLD",
+                           &Config::login_lockout_threshold, 1, 1000, "int",
+                           "Failed sign-ins of one account within the window that lock it out (429 + Retry-After)."));
+    s.push_back(IntSetting("login-ip-lockout-threshold", "ROUNDS_LOGIN_IP_LOCKOUT_THRESHOLD",
+                           &Config::login_ip_lockout_threshold, 1, 100000, "int",
+                           "Failed sign-ins from one client address within the window that lock the address out."));
+    s.push_back(IntSetting("login-lockout-window-seconds", "ROUNDS_LOGIN_LOCKOUT_WINDOW_SECONDS",
+                           &Config::login_lockout_window_seconds, 1, 86400, "int",
+                           "Window in which failed sign-ins are counted."));
+    s.push_back(IntSetting("login-lockout-seconds", "ROUNDS_LOGIN_LOCKOUT_SECONDS", &Config::login_lockout_seconds, 1,
+                           86400, "int", "How long a lock-out lasts."));
+    s.push_back(IntSetting("rate-limit-per-second", "ROUNDS_RATE_LIMIT_PER_SECOND", &Config::rate_limit_per_second, 1,
+                           100000, "int", "Sustained API requests per second per client address and per user."));
+    s.push_back(IntSetting("rate-limit-burst", "ROUNDS_RATE_LIMIT_BURST", &Config::rate_limit_burst, 1, 1000000, "int",
+                           "API requests allowed at once (token-bucket size) per client address and per user."));
+    s.push_back(BoolSetting("auth-cookie-secure", "ROUNDS_AUTH_COOKIE_SECURE", &Config::auth_cookie_secure,
+                            "Secure flag of the refresh-token cookie (turn off only for plain-HTTP development)."));
+    s.push_back(StringSetting("mfa-issuer", "ROUNDS_MFA_ISSUER", &Config::mfa_issuer, true,
+                              "Issuer name shown in authenticator apps for TOTP enrolment."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {
@@ -175,8 +213,12 @@ std::vector<SettingDef> BuildSettings() {
         s.push_back(std::move(d));
     }
     {
-        SettingDef d{"log-format", "ROUNDS_LOG_FORMAT", "enum", "json",
-                     "json (one object per line, for collectors) or text (for people).", {}};
+        SettingDef d{"log-format",
+                     "ROUNDS_LOG_FORMAT",
+                     "enum",
+                     "json",
+                     "json (one object per line, for collectors) or text (for people).",
+                     {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {
             if (v == "json") {
                 c.log_format = LogFormat::kJson;
@@ -216,9 +258,8 @@ Config LoadConfig(const std::map<std::string, std::string>& env, const std::map<
     }
     for (const auto& [name, value] : env) {
         (void)value;
-        bool known = std::any_of(Settings().begin(), Settings().end(), [&](const SettingDef& d) {
-            return d.env == name;
-        });
+        bool known =
+            std::any_of(Settings().begin(), Settings().end(), [&](const SettingDef& d) { return d.env == name; });
         // Variables of the scripts and tests, not settings of the binary.
         bool ignored = name.starts_with("ROUNDS_TEST_") || name.starts_with("ROUNDS_SCRIPT_");
         if (!known && !ignored) {

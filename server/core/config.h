@@ -40,6 +40,21 @@ struct Config {
     std::string storage_dir = "var/storage";
     LogLevel log_level = LogLevel::kInfo;
     LogFormat log_format = LogFormat::kJson;
+    // Identity (server/auth): tokens, password hashing, lock-out, rate limits
+    std::string jwt_key_file;  // empty: <storage-dir>/keys/jwt-ed25519.pem, created on first start
+    int access_token_ttl_seconds = 600;
+    int refresh_token_ttl_seconds = 30 * 24 * 3600;
+    int argon2_memory_kib = 19 * 1024;
+    int argon2_time_cost = 2;
+    int argon2_parallelism = 1;
+    int login_lockout_threshold = 5;
+    int login_ip_lockout_threshold = 50;
+    int login_lockout_window_seconds = 900;
+    int login_lockout_seconds = 900;
+    int rate_limit_per_second = 20;
+    int rate_limit_burst = 100;
+    bool auth_cookie_secure = true;
+    std::string mfa_issuer = "Rounds";
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.

@@ -2,6 +2,9 @@
 // connection's socket, so a query never holds an I/O thread.
 #include "db/pool.h"
 
+#include <fmt/format.h>
+#include <sys/socket.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
@@ -10,10 +13,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <deque>
 #include <mutex>
@@ -73,7 +72,8 @@ void BindSocket(Connection& c, asio::io_context& ioc) {
 }
 
 /// Waits until the connection's socket is ready, or throws when the deadline passes first.
-asio::awaitable<void> WaitReady(Connection& c, asio::posix::descriptor_base::wait_type what, Clock::time_point deadline) {
+asio::awaitable<void> WaitReady(Connection& c, asio::posix::descriptor_base::wait_type what,
+                                Clock::time_point deadline) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_at(deadline);
     auto result = co_await (c.socket->async_wait(what, asio::as_tuple(asio::use_awaitable)) ||
@@ -163,11 +163,13 @@ struct PoolImpl : std::enable_shared_from_this<PoolImpl> {
 
     asio::awaitable<std::unique_ptr<Connection>> Open() {
         auto deadline = Clock::now() + options.connect_timeout;
-        std::string opts = fmt::format("-c statement_timeout={}", options.statement_timeout.count());
-        const char* keys[] = {"dbname", "options", "application_name", "keepalives", "keepalives_idle",
-                              "keepalives_interval", "keepalives_count", nullptr};
-        const char* values[] = {options.url.c_str(), opts.c_str(), options.application_name.c_str(), "1", "30",
-                                "10", "3", nullptr};
+        std::string opts =
+            fmt::format("-c statement_timeout={} {}", options.statement_timeout.count(), options.session_options);
+        const char* keys[] = {
+            "dbname",           "options", "application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+            "keepalives_count", nullptr};
+        const char* values[] = {
+            options.url.c_str(), opts.c_str(), options.application_name.c_str(), "1", "30", "10", "3", nullptr};
         auto c = std::make_unique<Connection>();
         c->pg = PQconnectStartParams(keys, values, 1);
         if (c->pg == nullptr || PQstatus(c->pg) == CONNECTION_BAD) {
@@ -187,7 +189,8 @@ struct PoolImpl : std::enable_shared_from_this<PoolImpl> {
             st = PQconnectPoll(c->pg);
         }
         BindSocket(*c, ioc);
-        PQsetNoticeProcessor(c->pg, [](void*, const char*) {}, nullptr);
+        PQsetNoticeProcessor(
+            c->pg, [](void*, const char*) {}, nullptr);
         if (PQsetnonblocking(c->pg, 1) != 0) {
             throw Unavailable("the database is unavailable", "PQsetnonblocking failed");
         }
@@ -355,19 +358,24 @@ void Pool::RenderMetrics(std::string& out, std::string_view name) const {
     out += fmt::format("rounds_db_pool_max{{pool=\"{}\"}} {}\n", name, impl_->options.max_size);
     out += "# HELP rounds_db_pool_waiters Requests waiting for a connection.\n# TYPE rounds_db_pool_waiters gauge\n";
     out += fmt::format("rounds_db_pool_waiters{{pool=\"{}\"}} {}\n", name, s.waiters);
-    out += "# HELP rounds_db_pool_acquired_total Connections handed out.\n# TYPE rounds_db_pool_acquired_total counter\n";
+    out +=
+        "# HELP rounds_db_pool_acquired_total Connections handed out.\n# TYPE rounds_db_pool_acquired_total counter\n";
     out += fmt::format("rounds_db_pool_acquired_total{{pool=\"{}\"}} {}\n", name, s.acquired);
-    out += "# HELP rounds_db_pool_wait_seconds_total Time spent waiting for connections.\n"
-           "# TYPE rounds_db_pool_wait_seconds_total counter\n";
+    out +=
+        "# HELP rounds_db_pool_wait_seconds_total Time spent waiting for connections.\n"
+        "# TYPE rounds_db_pool_wait_seconds_total counter\n";
     out += fmt::format("rounds_db_pool_wait_seconds_total{{pool=\"{}\"}} {:.6f}\n", name, s.wait_seconds_total);
-    out += "# HELP rounds_db_pool_timeouts_total Acquisitions that gave up (answered 503).\n"
-           "# TYPE rounds_db_pool_timeouts_total counter\n";
+    out +=
+        "# HELP rounds_db_pool_timeouts_total Acquisitions that gave up (answered 503).\n"
+        "# TYPE rounds_db_pool_timeouts_total counter\n";
     out += fmt::format("rounds_db_pool_timeouts_total{{pool=\"{}\"}} {}\n", name, s.timeouts);
-    out += "# HELP rounds_db_pool_connect_errors_total Failed connection attempts.\n"
-           "# TYPE rounds_db_pool_connect_errors_total counter\n";
+    out +=
+        "# HELP rounds_db_pool_connect_errors_total Failed connection attempts.\n"
+        "# TYPE rounds_db_pool_connect_errors_total counter\n";
     out += fmt::format("rounds_db_pool_connect_errors_total{{pool=\"{}\"}} {}\n", name, s.connect_errors);
-    out += "# HELP rounds_db_pool_discarded_total Broken connections dropped.\n"
-           "# TYPE rounds_db_pool_discarded_total counter\n";
+    out +=
+        "# HELP rounds_db_pool_discarded_total Broken connections dropped.\n"
+        "# TYPE rounds_db_pool_discarded_total counter\n";
     out += fmt::format("rounds_db_pool_discarded_total{{pool=\"{}\"}} {}\n", name, s.discarded);
 }
 
@@ -408,8 +416,8 @@ asio::awaitable<Result> Lease::ExecParams(const Statement& stmt, std::vector<Par
     for (const auto& p : params) {
         values.push_back(p ? p->c_str() : nullptr);
     }
-    if (PQsendQueryPrepared(c.pg, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr,
-                            0) == 0) {
+    if (PQsendQueryPrepared(c.pg, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0) ==
+        0) {
         c.broken = true;
         throw Unavailable("the database connection failed", Trimmed(PQerrorMessage(c.pg)));
     }

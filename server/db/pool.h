@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -31,27 +30,39 @@ struct PoolOptions {
     std::chrono::milliseconds connect_timeout{3000};
     std::chrono::milliseconds statement_timeout{5000};
     std::string application_name = "rounds";
+    /// Extra session settings, as `-c name=value` words for the connection's `options` (e.g. the trigram
+    /// similarity threshold of name search).
+    std::string session_options;
 };
 
 struct PoolStats {
-    int size = 0;     // open connections (idle + in use + being opened)
+    int size = 0;  // open connections (idle + in use + being opened)
     int idle = 0;
     int waiters = 0;
     uint64_t acquired = 0;
-    uint64_t timeouts = 0;       // acquisitions that gave up after wait_timeout
+    uint64_t timeouts = 0;  // acquisitions that gave up after wait_timeout
     uint64_t connect_errors = 0;
-    uint64_t discarded = 0;      // connections dropped as broken
+    uint64_t discarded = 0;  // connections dropped as broken
     double wait_seconds_total = 0;
 };
 
-inline Param ToParam(std::nullopt_t) { return std::nullopt; }
-inline Param ToParam(std::string v) { return Param(std::move(v)); }
-inline Param ToParam(std::string_view v) { return Param(std::string(v)); }
-inline Param ToParam(const char* v) { return Param(std::string(v)); }
-inline Param ToParam(Param v) { return v; }
+inline Param ToParam(std::nullopt_t) {
+    return std::nullopt;
+}
+inline Param ToParam(std::string v) {
+    return Param(std::move(v));
+}
+inline Param ToParam(std::string_view v) {
+    return Param(std::string(v));
+}
+inline Param ToParam(const char* v) {
+    return Param(std::string(v));
+}
+inline Param ToParam(Param v) {
+    return v;
+}
 template <typename T>
-    requires std::is_arithmetic_v<T>
-Param ToParam(T v) {
+requires std::is_arithmetic_v<T> Param ToParam(T v) {
     return Param(std::to_string(v));
 }
 
@@ -63,7 +74,7 @@ struct PoolImpl;
 /// or was left inside a transaction). All queries are asynchronous: a coroutine awaiting the database
 /// holds no thread.
 class Lease {
-public:
+  public:
     Lease() = default;
     Lease(std::shared_ptr<PoolImpl> pool, Connection* conn) : pool_(std::move(pool)), conn_(conn) {}
     Lease(Lease&& other) noexcept : pool_(std::move(other.pool_)), conn_(other.conn_) { other.conn_ = nullptr; }
@@ -87,7 +98,7 @@ public:
     /// Runs an unprepared, parameterless command (BEGIN, COMMIT, SET LOCAL ...).
     boost::asio::awaitable<Result> Command(std::string_view sql);
 
-private:
+  private:
     // Shared, so a lease destroyed after the pool (a coroutine frame torn down with the io_context) is safe.
     std::shared_ptr<PoolImpl> pool_;
     Connection* conn_ = nullptr;
@@ -97,7 +108,7 @@ private:
 /// throws core::Error(kUnavailable) with Retry-After; broken connections are detected at checkout and
 /// replaced, so the pool recovers by itself when PostgreSQL comes back.
 class Pool {
-public:
+  public:
     Pool(boost::asio::io_context& ioc, PoolOptions options);
     ~Pool();
     Pool(const Pool&) = delete;
@@ -108,7 +119,7 @@ public:
     /// Appends the pool's Prometheus series, labelled with `name` (primary, replica).
     void RenderMetrics(std::string& out, std::string_view name) const;
 
-private:
+  private:
     std::shared_ptr<PoolImpl> impl_;
 };
 

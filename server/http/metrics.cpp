@@ -43,9 +43,18 @@ std::string LabelValue(std::string_view v) {
 }
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status, double seconds) {
+    // Series are created once and never removed: the common path is a shared lock and a lookup without
+    // allocating.
     Series* s = nullptr;
     {
-        std::lock_guard lock(mu_);
+        std::shared_lock lock(mu_);
+        auto it = series_.find(std::make_tuple(route, method, status));
+        if (it != series_.end()) {
+            s = it->second.get();
+        }
+    }
+    if (s == nullptr) {
+        std::unique_lock lock(mu_);
         auto key = std::make_tuple(std::string(route), std::string(method), status);
         auto it = series_.find(key);
         if (it == series_.end()) {
@@ -58,14 +67,14 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view method, in
 }
 
 void Metrics::AddCollector(std::function<void(std::string&)> collector) {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     collectors_.push_back(std::move(collector));
 }
 
 std::string Metrics::Render() const {
     std::string out;
     out.reserve(16384);
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     out += "# HELP rounds_http_requests_total HTTP requests answered, by route template, method and status.\n";
     out += "# TYPE rounds_http_requests_total counter\n";
     for (const auto& [key, s] : series_) {

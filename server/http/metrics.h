@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -16,14 +17,14 @@ namespace rounds::http {
 
 /// A latency histogram with fixed buckets (seconds), lock-free to observe.
 class Histogram {
-public:
-    static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,  0.025, 0.05,
-                                                        0.1,    0.25,  0.5,    1.0,   2.5,   5.0,   10.0};
+  public:
+    static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                        0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
     void Observe(double seconds);
     /// Appends Prometheus lines `<name>_bucket{<labels>,le=..}`, `_sum`, `_count`.
     void Render(std::string& out, std::string_view name, std::string_view labels) const;
 
-private:
+  private:
     std::array<std::atomic<uint64_t>, kBuckets.size() + 1> counts_{};
     std::atomic<uint64_t> sum_micros_{0};
 };
@@ -31,7 +32,7 @@ private:
 /// Process metrics in the Prometheus text format. Request series are keyed by route template (never the raw
 /// path, which would explode cardinality), method and status.
 class Metrics {
-public:
+  public:
     void ObserveRequest(std::string_view route, std::string_view method, int status, double seconds);
     void InFlight(int delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
     void ConnectionOpened() { connections_.fetch_add(1, std::memory_order_relaxed); }
@@ -44,12 +45,12 @@ public:
     void AddCollector(std::function<void(std::string&)> collector);
     std::string Render() const;
 
-private:
+  private:
     struct Series {
         std::atomic<uint64_t> count{0};
         Histogram latency;
     };
-    mutable std::mutex mu_;
+    mutable std::shared_mutex mu_;
     std::map<std::tuple<std::string, std::string, int>, std::unique_ptr<Series>, std::less<>> series_;
     std::vector<std::function<void(std::string&)>> collectors_;
     std::atomic<int64_t> in_flight_{0};

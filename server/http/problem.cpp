@@ -130,7 +130,9 @@ Response Problem(int status, std::string_view detail, std::string_view request_i
 Response ProblemFrom(const core::Error& error, std::string_view request_id) {
     int status = StatusFor(error.Kind());
     // Internal errors never leak their text to clients.
-    std::string_view detail = status == 500 ? "an unexpected error occurred; quote the request id" : error.Detail();
+    // Both branches must be string_views: a ternary mixing a literal and std::string makes a temporary string.
+    std::string_view detail = status == 500 ? std::string_view("an unexpected error occurred; quote the request id")
+                                            : std::string_view(error.Detail());
     Response r = Problem(status, detail, request_id, error.Fields());
     if (error.RetryAfter() > 0) {
         r.headers.Set("Retry-After", std::to_string(error.RetryAfter()));

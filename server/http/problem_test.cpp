@@ -9,9 +9,8 @@ TEST(Problem, BodyFollowsRfc9457) {
     Response r = Problem(404, "no physician with NPI 1234567893", "req-1");
     EXPECT_EQ(r.status, 404);
     EXPECT_EQ(r.headers.Get("Content-Type"), "application/problem+json");
-    EXPECT_EQ(r.body,
-              R"({"type":"urn:rounds:problem:not-found","title":"Not Found","status":404,)"
-              R"("detail":"no physician with NPI 1234567893","request_id":"req-1"})");
+    EXPECT_EQ(r.body, R"({"type":"urn:rounds:problem:not-found","title":"Not Found","status":404,)"
+                      R"("detail":"no physician with NPI 1234567893","request_id":"req-1"})");
 }
 
 TEST(Problem, ValidationErrorsListFields) {
@@ -40,6 +39,12 @@ TEST(Problem, InternalErrorsDoNotLeakDetail) {
     Response r = ProblemFrom(e, "r");
     EXPECT_EQ(r.status, 500);
     EXPECT_EQ(r.body.find("secret"), std::string::npos);
+}
+
+TEST(Problem, DetailOfAnErrorSurvivesIntoTheBody) {
+    core::Error e = core::NotFound("no physician with NPI 1234567893");
+    Response r = ProblemFrom(e, "r");
+    EXPECT_NE(r.body.find(R"("detail":"no physician with NPI 1234567893")"), std::string::npos) << r.body;
 }
 
 TEST(Problem, RetryAfterIsCarried) {

@@ -12,23 +12,32 @@ namespace rounds::http {
 
 /// Case-insensitive header list (HTTP field names are case-insensitive).
 class Headers {
-public:
+  public:
     std::optional<std::string_view> Get(std::string_view name) const;
     void Set(std::string name, std::string value);
     void Add(std::string name, std::string value);
     const std::vector<std::pair<std::string, std::string>>& All() const { return items_; }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 
 struct Route;
 
+/// The authenticated caller, set by the authentication middleware from a verified access token. Handlers
+/// of tenant data take the organisation from here, never from the request body.
+struct Principal {
+    std::string user_id;  // UUID
+    std::string org_id;   // UUID
+    std::string role;     // "rep", "manager" or "admin"
+    std::string session_id;
+};
+
 /// A request as handlers see it: no sockets, no Beast types.
 struct Request {
     std::string method;
-    std::string target;  // as received, e.g. /api/v1/physicians/search?q=smith
-    std::string path;    // percent-decoded path
+    std::string target;                                      // as received, e.g. /api/v1/physicians/search?q=smith
+    std::string path;                                        // percent-decoded path
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     Headers headers;
     std::string body;
@@ -36,6 +45,7 @@ struct Request {
     std::string request_id;
     std::map<std::string, std::string, std::less<>> path_params;
     const Route* route = nullptr;
+    std::optional<Principal> principal;
 
     /// First value of a query parameter.
     std::optional<std::string_view> Query(std::string_view key) const;

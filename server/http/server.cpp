@@ -1,6 +1,7 @@
 // The only translation unit of the http module that includes Beast.
 #include "http/server.h"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,13 +9,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <mutex>
 #include <random>
 #include <unordered_set>
@@ -68,20 +66,31 @@ bool ValidRequestId(std::string_view id) {
 
 }  // namespace
 
-/// Per-connection state the shutdown path can reach. All access happens on the connection's strand.
+/// Per-connection state the shutdown path can reach. All access happens on the connection's executor: an
+/// io_context run by exactly one thread, so it is implicitly serialised (no strand needed).
 struct SessionState {
     explicit SessionState(asio::any_io_executor s) : strand(std::move(s)) {}
-    asio::any_io_executor strand;  // the connection's strand
+    asio::any_io_executor strand;  // the connection's (single-threaded) executor
     beast::tcp_stream* stream = nullptr;
     bool busy = false;  // a request is being handled: let it finish
     bool alive = true;
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-    Impl(asio::io_context& io, ServerOptions opts, const Router& r, Metrics& m, asio::thread_pool& cpu)
-        : ioc(io), options(std::move(opts)), router(r), metrics(m), cpu_pool(cpu), acceptor(io) {}
+    Impl(std::vector<asio::io_context*> ios, ServerOptions opts, const Router& r, Metrics& m, asio::thread_pool& cpu)
+        : contexts(std::move(ios)),
+          ioc(*contexts.front()),
+          options(std::move(opts)),
+          router(r),
+          metrics(m),
+          cpu_pool(cpu),
+          acceptor(ioc) {}
 
-    asio::io_context& ioc;
+    /// One io_context per I/O thread: connections are spread round-robin, and each context's scheduler is
+    /// touched by one thread only, which keeps lock contention off the hot path.
+    std::vector<asio::io_context*> contexts;
+    std::atomic<size_t> next_context{0};
+    asio::io_context& ioc;  // the acceptor's
     ServerOptions options;
     const Router& router;
     Metrics& metrics;
@@ -102,14 +111,18 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     asio::awaitable<void> Drain(Clock::time_point deadline, std::function<void(bool)> done);
 };
 
-Server::Server(asio::io_context& ioc, ServerOptions options, const Router& router, Metrics& metrics,
+Server::Server(std::vector<asio::io_context*> contexts, ServerOptions options, const Router& router, Metrics& metrics,
                asio::thread_pool& cpu_pool)
-    : impl_(std::make_shared<Impl>(ioc, std::move(options), router, metrics, cpu_pool)) {}
+    : impl_(std::make_shared<Impl>(std::move(contexts), std::move(options), router, metrics, cpu_pool)) {}
 
 Server::~Server() = default;
 
-void Server::Use(Middleware m) { impl_->middleware.push_back(std::move(m)); }
-void Server::SetFallback(Handler handler) { impl_->fallback = std::move(handler); }
+void Server::Use(Middleware m) {
+    impl_->middleware.push_back(std::move(m));
+}
+void Server::SetFallback(Handler handler) {
+    impl_->fallback = std::move(handler);
+}
 
 void Server::Start() {
     auto& acc = impl_->acceptor;
@@ -123,8 +136,8 @@ void Server::Start() {
     acc.set_option(asio::socket_base::reuse_address(true));
     acc.bind(ep, ec);
     if (ec) {
-        throw std::system_error(ec, "cannot listen on " + impl_->options.address + ":" +
-                                        std::to_string(impl_->options.port));
+        throw std::system_error(
+            ec, "cannot listen on " + impl_->options.address + ":" + std::to_string(impl_->options.port));
     }
     acc.listen(asio::socket_base::max_listen_connections);
     // Compose the middleware chain once: m0(m1(...(route))).
@@ -136,7 +149,9 @@ void Server::Start() {
     asio::co_spawn(impl_->ioc, impl_->AcceptLoop(), asio::detached);
 }
 
-uint16_t Server::Port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t Server::Port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::Shutdown(std::chrono::milliseconds deadline, std::function<void(bool)> done) {
     auto impl = impl_;
@@ -170,7 +185,8 @@ asio::awaitable<void> Server::Impl::Drain(Clock::time_point deadline, std::funct
 asio::awaitable<void> Server::Impl::AcceptLoop() {
     auto self = shared_from_this();
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+        asio::io_context& target = *contexts[next_context.fetch_add(1) % contexts.size()];
+        auto [ec, socket] = co_await acceptor.async_accept(target, kTuple);
         if (ec) {
             if (ec == asio::error::operation_aborted || draining) {
                 co_return;
@@ -191,6 +207,9 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
             socket.close(ignored);
             continue;
         }
+        // Responses go out in one write; Nagle's algorithm would only add latency.
+        boost::system::error_code nodelay_ec;
+        socket.set_option(tcp::no_delay(true), nodelay_ec);
         connections.fetch_add(1);
         metrics.ConnectionOpened();
         auto exec = socket.get_executor();
@@ -272,14 +291,15 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             if (hec == bhttp::error::body_limit) {
                 // Beast refuses a Content-Length over the limit while parsing the head: the body is never read.
                 auto declared = parser.content_length();
-                early = Problem(413,
-                                "the request body is " + (declared ? std::to_string(*declared) + " bytes" : "too large") +
-                                    "; the limit is " + std::to_string(options.body_limit) + " bytes",
-                                request_id);
+                early =
+                    Problem(413,
+                            "the request body is " + (declared ? std::to_string(*declared) + " bytes" : "too large") +
+                                "; the limit is " + std::to_string(options.body_limit) + " bytes",
+                            request_id);
             } else if (hec == bhttp::error::header_limit) {
-                early = Problem(431, "the request head is larger than " + std::to_string(options.header_limit) +
-                                         " bytes",
-                                request_id);
+                early =
+                    Problem(431, "the request head is larger than " + std::to_string(options.header_limit) + " bytes",
+                            request_id);
             } else if (hec == bhttp::error::end_of_stream || hec == asio::error::eof ||
                        hec == asio::error::operation_aborted || hec == asio::error::connection_reset) {
                 break;
@@ -301,8 +321,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             if (content_length && *content_length > options.body_limit) {
                 // Refused from the head alone: the body is never read and the connection is closed.
                 early = Problem(413,
-                                "the request body is " + std::to_string(*content_length) +
-                                    " bytes; the limit is " + std::to_string(options.body_limit),
+                                "the request body is " + std::to_string(*content_length) + " bytes; the limit is " +
+                                    std::to_string(options.body_limit),
                                 request_id);
                 keep_alive = false;
             }
@@ -323,9 +343,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
             (void)bn;
             if (bec == bhttp::error::body_limit) {
-                early = Problem(413, "the request body exceeds the limit of " + std::to_string(options.body_limit) +
-                                         " bytes",
-                                request_id);
+                early = Problem(
+                    413, "the request body exceeds the limit of " + std::to_string(options.body_limit) + " bytes",
+                    request_id);
                 keep_alive = false;
             } else if (bec) {
                 if (bec == beast::error::timeout) {
@@ -354,8 +374,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             std::string_view target(req.target);
             auto qpos = target.find('?');
             auto path = PercentDecode(target.substr(0, qpos), false);
-            auto query = qpos == std::string_view::npos ? std::optional(std::vector<std::pair<std::string, std::string>>{})
-                                                        : ParseQuery(target.substr(qpos + 1));
+            auto query = qpos == std::string_view::npos
+                             ? std::optional(std::vector<std::pair<std::string, std::string>>{})
+                             : ParseQuery(target.substr(qpos + 1));
             if (!path || !query || target.empty() || target.front() != '/') {
                 res = Problem(400, "malformed request target", request_id);
             } else {
@@ -437,19 +458,22 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
 }
 
 asio::awaitable<Response> Server::Impl::Dispatch(Request& req) {
+    // The response is built inside the handler and returned after it: co_await is not allowed in a handler,
+    // and keeping suspension points out of catch blocks keeps the exception's lifetime obvious.
+    std::optional<Response> failure;
     try {
         co_return co_await chain_end(req);
     } catch (const core::Error& e) {
         if (e.Kind() == core::ErrorKind::kInternal) {
-            core::LogError("request_failed", {{"request_id", req.request_id}, {"error", e.Internal().empty()
-                                                                                            ? e.Detail()
-                                                                                            : e.Internal()}});
+            core::LogError("request_failed", {{"request_id", req.request_id},
+                                              {"error", e.Internal().empty() ? e.Detail() : e.Internal()}});
         }
-        co_return ProblemFrom(e, req.request_id);
+        failure = ProblemFrom(e, req.request_id);
     } catch (const std::exception& e) {
         core::LogError("request_failed", {{"request_id", req.request_id}, {"error", e.what()}});
-        co_return Problem(500, "an unexpected error occurred; quote the request id", req.request_id);
+        failure = Problem(500, "an unexpected error occurred; quote the request id", req.request_id);
     }
+    co_return std::move(*failure);
 }
 
 asio::awaitable<Response> Server::Impl::Route(Request& req) {
@@ -460,8 +484,8 @@ asio::awaitable<Response> Server::Impl::Route(Request& req) {
             for (const auto& a : m.allowed) {
                 allow += allow.empty() ? a : ", " + a;
             }
-            Response r = Problem(405, req.method + " is not allowed on " + req.path + "; allowed: " + allow,
-                                 req.request_id);
+            Response r =
+                Problem(405, req.method + " is not allowed on " + req.path + "; allowed: " + allow, req.request_id);
             r.headers.Set("Allow", allow);
             co_return r;
         }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/metrics.h"
 #include "http/router.h"
@@ -36,9 +37,11 @@ using Middleware = std::function<boost::asio::awaitable<Response>(Request&, cons
 /// The HTTP/1.1 transport: owns the acceptor and client sessions (timeouts, limits, keep-alive, gzip,
 /// graceful shutdown). Handlers see only Request -> Response. Beast stays inside server.cpp.
 class Server {
-public:
-    Server(boost::asio::io_context& ioc, ServerOptions options, const Router& router, Metrics& metrics,
-           boost::asio::thread_pool& cpu_pool);
+  public:
+    /// `contexts`: one io_context per I/O thread, each run by exactly one thread; the first also runs the
+    /// acceptor and the shutdown sequence.
+    Server(std::vector<boost::asio::io_context*> contexts, ServerOptions options, const Router& router,
+           Metrics& metrics, boost::asio::thread_pool& cpu_pool);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
@@ -53,7 +56,7 @@ public:
     /// (with true when everything drained in time, false when the deadline cut them off).
     void Shutdown(std::chrono::milliseconds deadline, std::function<void(bool)> done);
 
-private:
+  private:
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };

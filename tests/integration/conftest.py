@@ -34,7 +34,10 @@ def wait_until(predicate, timeout=20.0, interval=0.05):
     """Polls `predicate` until it returns truthy or the deadline passes (bounded; no fixed sleeps)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except (OSError, requests.RequestException):
+            value = None
         if value:
             return value
         time.sleep(interval)
@@ -48,7 +51,10 @@ class Server:
         require_env()
         self.log_path = tempfile.mktemp(prefix="rounds-serve-", suffix=".log")
         self.log = open(self.log_path, "w+")
-        args = [BIN, "serve", "--http-port", "0", "--database-url", database_url, "--log-format", "json", *flags]
+        self.storage = tempfile.mkdtemp(prefix="rounds-it-storage-")
+        self.headers = {}
+        args = [BIN, "serve", "--http-port", "0", "--database-url", database_url, "--log-format", "json",
+                "--storage-dir", self.storage, *flags]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True, env=clean_env(env))
         line = self.proc.stdout.readline()
         if "listening on" not in line:
@@ -63,7 +69,15 @@ class Server:
 
     def get(self, path, **kw):
         kw.setdefault("timeout", 10)
+        kw["headers"] = {**self.headers, **kw.get("headers", {})}
         return requests.get(self.url(path), **kw)
+
+    def login(self, email, password):
+        """Signs in and sends the access token with every later request of this Server object."""
+        r = requests.post(self.url("/api/v1/auth/login"), json={"email": email, "password": password}, timeout=30)
+        assert r.status_code == 200, r.text
+        self.headers = {"Authorization": "Bearer " + r.json()["access_token"]}
+        return r.json()
 
     def logs(self):
         self.log.flush()

@@ -1,0 +1,383 @@
+#include "ingest/ingest.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <vector>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "db/result.h"
+#include "db/sync_connection.h"
+#include "ingest/archive.h"
+#include "ingest/byte_source.h"
+#include "ingest/copy_writer.h"
+#include "ingest/dataset.h"
+#include "ingest/progress.h"
+#include "ingest/sql.h"
+#include "ingest/staging_parser.h"
+#include "ingest/text.h"
+
+namespace rounds::ingest {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+    return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string Lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// A directory input holds a release's files: take the largest file whose name contains the dataset's hint.
+std::string ResolveInput(const std::string& input, const DatasetSpec& spec) {
+    if (input.starts_with("http://") || input.starts_with("https://")) {
+        throw core::Error(core::ErrorKind::kInvalid, "URL inputs are not supported by this build yet: download " +
+                                                         input + " and pass the file (or its .zip)");
+    }
+    std::error_code ec;
+    if (!fs::exists(input, ec)) {
+        throw core::Error(core::ErrorKind::kInvalid, "input not found: " + input);
+    }
+    if (!fs::is_directory(input, ec)) {
+        return input;
+    }
+    const std::string hint = Lower(spec.member_hint);
+    std::string best;
+    uintmax_t best_size = 0;
+    for (const auto& entry : fs::directory_iterator(input, ec)) {
+        const std::string name = Lower(entry.path().filename().string());
+        if (!entry.is_regular_file() || name.find("fileheader") != std::string::npos ||
+            name.find(hint) == std::string::npos) {
+            continue;
+        }
+        if (best.empty() || entry.file_size() > best_size) {
+            best = entry.path().string();
+            best_size = entry.file_size();
+        }
+    }
+    if (best.empty()) {
+        throw core::Error(core::ErrorKind::kInvalid,
+                          "no file whose name contains '" + spec.member_hint + "' in directory " + input);
+    }
+    return best;
+}
+
+std::string JsonString(std::string_view s) {
+    std::string out = "\"";
+    core::AppendJsonEscaped(out, s);
+    return out + "\"";
+}
+
+db::Param P(const std::string& s) {
+    return s;
+}
+db::Param P(uint64_t v) {
+    return std::to_string(v);
+}
+db::Param P(int64_t v) {
+    return std::to_string(v);
+}
+
+// Writes kept rejects with one binary COPY (never row-by-row INSERTs).
+void StoreRejects(db::SyncConnection& conn, int64_t load_id, const std::string& file,
+                  const std::vector<Reject>& rejects) {
+    if (rejects.empty()) {
+        return;
+    }
+    CopyWriter w;
+    w.Header();
+    for (const Reject& r : rejects) {
+        w.StartRow(7);
+        w.Int64(load_id);
+        w.Text(file);
+        w.Int64(static_cast<int64_t>(r.line));
+        if (r.field.empty()) {
+            w.Null();
+        } else {
+            w.Text(RawForReject(r.field));
+        }
+        w.Text(RawForReject(r.reason));
+        if (r.raw.empty()) {
+            w.Null();
+        } else {
+            w.Text(r.raw);
+        }
+        w.Text(r.warning ? "warning" : "reject");
+    }
+    w.Trailer();
+    conn.BeginCopy(sql::kCopyRejects);
+    conn.PutCopyData(w.Buffer());
+    conn.EndCopy();
+}
+
+}  // namespace
+
+IngestReport Ingest(const IngestOptions& options) {
+    const DatasetSpec* spec = FindDataset(options.dataset);
+    if (spec == nullptr) {
+        std::string names;
+        for (const std::string& n : DatasetNames()) {
+            names += (names.empty() ? "" : ", ") + n;
+        }
+        throw core::Invalid("dataset", "unknown dataset '" + options.dataset + "' (one of: " + names + ")");
+    }
+    if (options.max_reject_rate < 0 || options.max_reject_rate > 1) {
+        throw core::Invalid("max_reject_rate", "must be between 0 and 1");
+    }
+    if (options.mode != "auto" && options.mode != "full" && options.mode != "incremental") {
+        throw core::Invalid("mode", "must be auto, full or incremental");
+    }
+    if (options.geocoder != "zcta" && options.geocoder != "none") {
+        throw core::Invalid("geocoder", "must be zcta or none (address-level HTTP geocoding is not built yet)");
+    }
+    const std::string input = ResolveInput(options.input, *spec);
+    const std::string file_name = fs::path(input).filename().string();
+
+    IngestReport report;
+    if (spec->year_mode == YearMode::kRequired) {
+        report.data_year = options.year ? options.year : InferYearFromFileName(file_name);
+        if (!report.data_year) {
+            throw core::Invalid("year", "cannot infer the " + spec->name + " data year from the file name '" +
+                                            file_name + "': pass --year");
+        }
+        if (*report.data_year < 2000 || *report.data_year > 2100) {
+            throw core::Invalid("year", "data year " + std::to_string(*report.data_year) + " is out of range");
+        }
+    }
+    sql::Mode mode = sql::Mode::kFull;
+    if (spec->incremental_capable) {
+        if (options.mode == "incremental" ||
+            (options.mode == "auto" && InferNppesIncremental(file_name).value_or(false))) {
+            mode = sql::Mode::kIncremental;
+        }
+    } else if (options.mode == "incremental") {
+        throw core::Invalid("mode", spec->name + " has no incremental files");
+    }
+    report.mode = mode == sql::Mode::kFull ? "full" : "incremental";
+
+    // Archive first: the load reads the archived copy, so lineage always points at the exact bytes loaded.
+    std::string read_path = input;
+    if (!options.object_store_dir.empty()) {
+        const ArchivedFile archived = ArchiveFile(input, options.object_store_dir, spec->name);
+        report.checksum_sha256 = archived.sha256;
+        report.archive_path = archived.path;
+        read_path = archived.path;
+    } else {
+        report.checksum_sha256 = Sha256File(input);
+    }
+    const std::string release = options.release.empty() ? file_name : options.release;
+
+    db::SyncConnection conn(options.database_url);
+    const std::vector<db::Param> dataset_param{P(spec->name)};
+    conn.Exec(sql::kLockDataset, dataset_param);
+    conn.Exec(sql::kAbandonRunning, dataset_param);
+    const std::string options_json = "{\"max_reject_rate\":" + std::to_string(options.max_reject_rate) +
+                                     ",\"geocoder\":" + JsonString(options.geocoder) +
+                                     ",\"mode\":" + JsonString(report.mode) +
+                                     ",\"input\":" + JsonString(options.input) + "}";
+    const std::vector<db::Param> load_params{
+        P(spec->name),
+        P(options.input),
+        P(release),
+        report.data_year ? db::Param(std::to_string(*report.data_year)) : db::Param(),
+        P(report.mode),
+        P(report.checksum_sha256),
+        report.archive_path.empty() ? db::Param() : P(report.archive_path),
+        P(options_json)};
+    report.load_id = conn.Exec(sql::kInsertLoad, load_params).GetInt(0, 0);
+    const db::Param load_id_param = P(report.load_id);
+    core::LogInfo("ingest_start", {{"dataset", spec->name},
+                                   {"load_id", report.load_id},
+                                   {"input", options.input},
+                                   {"release", release},
+                                   {"mode", report.mode},
+                                   {"sha256", report.checksum_sha256},
+                                   {"max_reject_rate", options.max_reject_rate}});
+
+    auto fail = [&](const std::string& why) {
+        const std::vector<db::Param> params{load_id_param, P(why)};
+        try {
+            conn.Exec("ROLLBACK");
+        } catch (const std::exception&) {
+            // Not in a transaction: nothing to roll back.
+        }
+        conn.Exec(sql::kFailLoad, params);
+    };
+
+    // Stage: parse and COPY. The staging table is UNLOGGED and outside the merge transaction: a crash here
+    // loses nothing but the staging rows, which the next run recreates.
+    const auto parse_start = Clock::now();
+    std::vector<Reject> kept_rejects;
+    uint64_t stored_rejects = 0;
+    try {
+        conn.ExecScript(sql::CreateStageTable(*spec));
+        auto source = OpenInput(read_path, spec->member_hint);
+        StagingParser parser(*source, *spec, report.data_year);
+        Progress progress(spec->name, source->InputBytesTotal(), options.progress && ::isatty(STDERR_FILENO) != 0);
+        conn.BeginCopy(sql::CopyIntoStage(*spec, parser.Converter().CopyColumns()));
+        CopyWriter chunk;
+        chunk.Header();
+        std::vector<Reject> rejects;
+        bool more = true;
+        while (more) {
+            more = parser.NextChunk(chunk, options.copy_chunk_bytes, rejects);
+            if (!more) {
+                chunk.Trailer();
+            }
+            conn.PutCopyData(chunk.Buffer());
+            chunk.Clear();
+            for (Reject& r : rejects) {
+                if (stored_rejects < options.max_stored_rejects) {
+                    kept_rejects.push_back(std::move(r));
+                    ++stored_rejects;
+                }
+            }
+            rejects.clear();
+            progress.Update(parser.Stats().rows_read, source->InputBytesConsumed());
+        }
+        const int64_t copied = conn.EndCopy();
+        progress.Finish(parser.Stats().rows_read, source->InputBytesConsumed());
+        const ParseStats& stats = parser.Stats();
+        report.rows_read = stats.rows_read;
+        report.rows_loaded = stats.rows_staged;
+        report.rows_rejected = stats.rows_rejected;
+        report.warnings = stats.warnings;
+        report.bytes_read = source->InputBytesConsumed();
+        if (static_cast<uint64_t>(copied) != stats.rows_staged) {
+            throw core::Error(core::ErrorKind::kInternal, "COPY stored " + std::to_string(copied) +
+                                                              " rows, the parser produced " +
+                                                              std::to_string(stats.rows_staged));
+        }
+        StoreRejects(conn, report.load_id, source->Name(), kept_rejects);
+        const std::vector<db::Param> staged{load_id_param,           P(report.rows_read), P(report.rows_loaded),
+                                            P(report.rows_rejected), P(report.warnings),  P(report.bytes_read)};
+        conn.Exec(sql::kMarkStaged, staged);
+    } catch (const core::Error& e) {
+        fail(e.Detail());
+        throw;
+    }
+    report.parse_seconds = Seconds(parse_start);
+
+    const double reject_rate =
+        report.rows_read == 0 ? 0 : static_cast<double>(report.rows_rejected) / static_cast<double>(report.rows_read);
+    if (reject_rate > options.max_reject_rate) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+                      "%llu of %llu rows rejected (%.1f%%), above the %.1f%% threshold: nothing "
+                      "was changed",
+                      static_cast<unsigned long long>(report.rows_rejected),
+                      static_cast<unsigned long long>(report.rows_read), reject_rate * 100,
+                      options.max_reject_rate * 100);
+        report.status = "failed";
+        report.error = buf;
+        fail(report.error);
+        conn.ExecScript(sql::DropStageTable(*spec));
+        return report;
+    }
+    if (report.rows_loaded == 0) {
+        // A full release with no valid row would mark every record removed: refuse.
+        report.status = "failed";
+        report.error = "no valid rows in the file: nothing was changed";
+        fail(report.error);
+        conn.ExecScript(sql::DropStageTable(*spec));
+        return report;
+    }
+
+    // Merge: one transaction, so readers see the previous release or this one, never a mix.
+    const auto merge_start = Clock::now();
+    const std::vector<db::Param> id_params{load_id_param};
+    std::string current;
+    try {
+        conn.ExecScript(std::string(sql::kAnalyzeStage) + spec->stage_table);
+        conn.ExecScript("BEGIN");
+        bool changed = false;
+        for (const sql::Statement& st : sql::MergePlan(*spec, mode)) {
+            if (st.only_if_changed && !changed) {
+                continue;
+            }
+            if (options.geocoder == "none" && st.name.starts_with("geocode.")) {
+                continue;
+            }
+            current = st.name;
+            const db::Result r = st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql);
+            if (st.counts) {
+                report.rows_inserted += static_cast<uint64_t>(r.GetInt(0, 0));
+                report.rows_updated += static_cast<uint64_t>(r.GetInt(0, 1));
+                report.rows_unchanged += static_cast<uint64_t>(r.GetInt(0, 2));
+            }
+            if (st.counts_removed) {
+                report.rows_removed += static_cast<uint64_t>(r.GetInt(0, 0));
+            }
+            changed = changed || report.rows_inserted + report.rows_updated + report.rows_removed > 0;
+        }
+        current = "lineage";
+        const std::vector<db::Param> finish{load_id_param, P(report.rows_inserted), P(report.rows_updated),
+                                            P(report.rows_unchanged), P(report.rows_removed)};
+        conn.Exec(sql::kFinishLoad, finish);
+        conn.ExecScript("COMMIT");
+    } catch (const std::exception& e) {
+        fail(std::string("merge step ") + current + " failed: " + e.what());
+        throw;
+    }
+    report.merge_seconds = Seconds(merge_start);
+    report.status = "succeeded";
+    conn.ExecScript(sql::DropStageTable(*spec));
+    conn.Exec(sql::kUnlockDataset, dataset_param);
+    core::LogInfo("ingest_done", {{"dataset", spec->name},
+                                  {"load_id", report.load_id},
+                                  {"rows_read", static_cast<int64_t>(report.rows_read)},
+                                  {"rows_loaded", static_cast<int64_t>(report.rows_loaded)},
+                                  {"rows_rejected", static_cast<int64_t>(report.rows_rejected)},
+                                  {"inserted", static_cast<int64_t>(report.rows_inserted)},
+                                  {"updated", static_cast<int64_t>(report.rows_updated)},
+                                  {"unchanged", static_cast<int64_t>(report.rows_unchanged)},
+                                  {"removed", static_cast<int64_t>(report.rows_removed)},
+                                  {"parse_s", report.parse_seconds},
+                                  {"merge_s", report.merge_seconds}});
+    return report;
+}
+
+int RunIngest(const IngestOptions& options, std::ostream& out) {
+    try {
+        const IngestReport r = Ingest(options);
+        out << "ingest " << options.dataset << " load " << r.load_id << " (" << r.mode;
+        if (r.data_year) {
+            out << ", data year " << *r.data_year;
+        }
+        out << "): " << r.status << "\n"
+            << "  read " << r.rows_read << ", loaded " << r.rows_loaded << ", rejected " << r.rows_rejected << " (+"
+            << r.warnings << " field warnings)\n";
+        if (r.status == "succeeded") {
+            out << "  inserted " << r.rows_inserted << ", updated " << r.rows_updated << ", unchanged "
+                << r.rows_unchanged << ", removed " << r.rows_removed << "\n"
+                << "  sha256 " << r.checksum_sha256 << "\n";
+            if (r.rows_rejected > 0 || r.warnings > 0) {
+                out << "  see: SELECT line, field, reason FROM ref.ingest_reject WHERE load_id = " << r.load_id
+                    << " ORDER BY line\n";
+            }
+            return 0;
+        }
+        out << "  refused: " << r.error << "\n"
+            << "  see: SELECT line, field, reason FROM ref.ingest_reject WHERE load_id = " << r.load_id
+            << " ORDER BY line\n";
+        return 3;
+    } catch (const core::Error& e) {
+        out << "ingest " << options.dataset << ": " << e.Detail() << "\n";
+        return e.Kind() == core::ErrorKind::kUnavailable ? 4 : e.Kind() == core::ErrorKind::kInvalid ? 2 : 1;
+    } catch (const db::SqlError& e) {
+        out << "ingest " << options.dataset << ": database error " << e.SqlState() << ": " << e.what() << "\n";
+        return 4;
+    } catch (const std::exception& e) {
+        out << "ingest " << options.dataset << ": unexpected error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace rounds::ingest

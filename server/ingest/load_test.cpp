@@ -1,0 +1,318 @@
+// Loads into a throw-away database (ROUNDS_TEST_DATABASE_URL; skipped without it). Each test gets its own
+// scratch database cloned from the extension template, migrated by the fixture.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "db/migrate.h"
+#include "db/sync_connection.h"
+#include "db/test_db.h"
+#include "ingest/csv_reader.h"
+#include "ingest/ingest.h"
+#include "ingest/test_support.h"
+#include "ingest/text.h"
+
+namespace rounds::ingest {
+namespace {
+
+using testing::Corpus;
+using testing::SharedData;
+
+class LoadTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        ROUNDS_REQUIRE_DB();
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        std::string name = std::string("ingest_") + info->name();
+        for (char& c : name) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        db_ = std::make_unique<db::testing::ScratchDatabase>(name);
+        conn_ = std::make_unique<db::SyncConnection>(db_->Url());
+        db::ApplyMigrations(*conn_, db::EmbeddedMigrations());
+        store_ = ::testing::TempDir() + "/" + name + "-store";
+    }
+
+    IngestOptions Options(const std::string& dataset, const std::string& input) const {
+        IngestOptions o;
+        o.dataset = dataset;
+        o.input = input;
+        o.database_url = db_->Url();
+        o.object_store_dir = store_;
+        o.progress = false;
+        return o;
+    }
+
+    IngestReport Load(const std::string& dataset, const std::string& input, std::optional<int> year = std::nullopt,
+                      std::string mode = "auto") {
+        IngestOptions o = Options(dataset, input);
+        o.year = year;
+        o.mode = std::move(mode);
+        IngestReport r = Ingest(o);
+        EXPECT_EQ(r.rows_read, r.rows_loaded + r.rows_rejected) << dataset;
+        return r;
+    }
+
+    int64_t Count(const std::string& sql) { return conn_->Exec(sql).GetInt(0, 0); }
+    std::string Text(const std::string& sql) {
+        db::Result r = conn_->Exec(sql);
+        return r.Rows() == 0 || r.IsNull(0, 0) ? "<null>" : std::string(r.Get(0, 0));
+    }
+
+    std::unique_ptr<db::testing::ScratchDatabase> db_;
+    std::unique_ptr<db::SyncConnection> conn_;
+    std::string store_;
+};
+
+// The source text of `column` on data row `row` (0-based) of a CSV, read independently of the loader.
+std::string SourceField(const std::string& path, size_t row, const std::string& column) {
+    FileSource src(path);
+    CsvReader reader(src, {});
+    CsvRecord rec;
+    reader.Next(rec);
+    size_t col = 0;
+    for (; col < rec.fields.size() && Trim(rec.fields[col]) != column; ++col) {
+    }
+    for (size_t i = 0; i <= row; ++i) {
+        reader.Next(rec);
+    }
+    return std::string(Trim(rec.fields.at(col)));
+}
+
+TEST_F(LoadTest, EveryRealExcerptLoadsAndCountsAddUp) {
+    struct Case {
+        std::string dataset;
+        std::string file;
+        uint64_t rows;
+        std::string table;
+        int64_t table_rows;
+    };
+    const std::vector<Case> cases = {
+        {"zcta", "zcta_gazetteer.txt", 33121, "ref.zcta", 33120},
+        {"nucc", "nucc_taxonomy.csv", 883, "ref.taxonomy", 883},
+        {"hospitals", "hospital_general_info_sample.csv", 2000, "ref.facility", 2000},
+        {"nppes", "nppes_npidata_2025_sample.csv", 99, "ref.physician", 99},
+        {"nppes-locations", "nppes_pl_pfile_sample.csv", 2000, "ref.physician_address WHERE source = 'nppes_secondary'",
+         -1},
+        {"dac", "dac_national_2021_sample.csv", 386, "ref.enrollment", -1},
+        {"partd", "partd_provider_drug_sample.csv", 26, "ref.partd_drug", 26},
+        {"open-payments", "open_payments_general_2024_sample.csv", 25, "ref.open_payment", 25},
+    };
+    for (const Case& c : cases) {
+        const IngestReport r = Load(c.dataset, SharedData(c.file), 2024);
+        EXPECT_EQ(r.status, "succeeded") << c.dataset << ": " << r.error;
+        EXPECT_EQ(r.rows_read, c.rows) << c.dataset;
+        EXPECT_EQ(Count("SELECT count(*) FROM ref.ingest_reject WHERE severity = 'reject' AND load_id = " +
+                        std::to_string(r.load_id)),
+                  static_cast<int64_t>(r.rows_rejected))
+            << c.dataset;
+        if (c.table_rows >= 0) {
+            EXPECT_EQ(Count("SELECT count(*) FROM " + c.table), c.table_rows) << c.dataset;
+        } else {
+            EXPECT_GT(Count("SELECT count(*) FROM " + c.table), 0) << c.dataset;
+        }
+        EXPECT_EQ(Text("SELECT status FROM ref.dataset_load WHERE load_id = " + std::to_string(r.load_id)),
+                  "succeeded");
+        EXPECT_EQ(r.checksum_sha256.size(), 64u);
+        EXPECT_TRUE(std::filesystem::exists(r.archive_path)) << r.archive_path;
+    }
+    // Values equal the source text.
+    const std::string nppes = SharedData("nppes_npidata_2025_sample.csv");
+    const std::string npi = SourceField(nppes, 0, "NPI");
+    EXPECT_EQ(Text("SELECT concat_ws('|', last_name, first_name, org_name) FROM ref.physician WHERE npi = " + npi),
+              [&] {
+                  std::string s;
+                  for (const char* c : {"Provider Last Name (Legal Name)", "Provider First Name",
+                                        "Provider Organization Name (Legal Business Name)"}) {
+                      const std::string v = SourceField(nppes, 0, c);
+                      if (!v.empty()) {
+                          s += (s.empty() ? "" : "|") + v;
+                      }
+                  }
+                  return s;
+              }());
+    const std::string partd = SharedData("partd_provider_drug_sample.csv");
+    EXPECT_EQ(
+        Text("SELECT (tot_drug_cst_cents / 100.0)::numeric(12,2)::text FROM ref.partd_drug WHERE data_year = 2024 "
+             "AND npi = " +
+             SourceField(partd, 0, "Prscrbr_NPI") + " AND brand_name = '" + SourceField(partd, 0, "Brnd_Name") + "'"),
+        SourceField(partd, 0, "Tot_Drug_Cst"));
+    EXPECT_EQ(Text("SELECT name FROM ref.facility WHERE ccn = '010001'"), "SOUTHEAST HEALTH MEDICAL CENTER");
+    EXPECT_GT(Count("SELECT count(*) FROM ref.facility WHERE overall_rating IS NULL"), 0);
+    // Search name and geocoding.
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE search_name = ''"),
+              Count("SELECT count(*) FROM ref.physician WHERE entity_type IS NULL"));
+    EXPECT_GT(Count("SELECT count(*) FROM ref.physician_address WHERE geocode_quality = 'zip_centroid' "
+                    "AND geog IS NOT NULL"),
+              0);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician_address WHERE geocoded_hash IS DISTINCT FROM address_hash"), 0);
+    // Derived tables.
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_partd_year WHERE data_year = 2024"),
+              Count("SELECT count(DISTINCT npi) FROM ref.partd_drug WHERE data_year = 2024"));
+    EXPECT_EQ(Count("SELECT sum(claims) FROM ref.npi_partd_year"), Count("SELECT sum(tot_clms) FROM ref.partd_drug"));
+    EXPECT_EQ(Count("SELECT sum(payments) FROM ref.npi_open_payment_year"), 25);
+}
+
+TEST_F(LoadTest, NpisJoinAcrossDatasets) {
+    Load("nucc", SharedData("nucc_taxonomy.csv"));
+    Load("hospitals", SharedData("hospital_general_info_sample.csv"));
+    Load("nppes", SharedData("nppes_npidata_2025_sample.csv"));
+    Load("facility-affiliation", Corpus("affiliation_join.csv"));
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.affiliation a JOIN ref.physician p USING (npi) "
+                    "JOIN ref.facility f USING (ccn)"),
+              3);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.physician_taxonomy t JOIN ref.taxonomy x ON x.code = t.taxonomy_code"),
+              50);
+}
+
+TEST_F(LoadTest, SameReleaseAgainChangesNothing) {
+    for (const char* ds : {"nppes", "hospitals"}) {
+        const std::string file =
+            std::string(ds) == "nppes" ? "nppes_npidata_2025_sample.csv" : "hospital_general_info_sample.csv";
+        const IngestReport first = Load(ds, SharedData(file));
+        EXPECT_GT(first.rows_inserted, 0u);
+        const std::string table = std::string(ds) == "nppes" ? "ref.physician" : "ref.facility";
+        const std::string fingerprint = Text("SELECT string_agg(xmin::text, ',' ORDER BY xmin::text) FROM " + table);
+        const IngestReport again = Load(ds, SharedData(file));
+        EXPECT_EQ(again.status, "succeeded");
+        EXPECT_EQ(again.rows_inserted, 0u) << ds;
+        EXPECT_EQ(again.rows_updated, 0u) << ds;
+        EXPECT_EQ(again.rows_removed, 0u) << ds;
+        EXPECT_EQ(again.rows_unchanged, first.rows_inserted) << ds;
+        EXPECT_EQ(Text("SELECT string_agg(xmin::text, ',' ORDER BY xmin::text) FROM " + table), fingerprint)
+            << "no tuple was rewritten";
+    }
+}
+
+TEST_F(LoadTest, NppesReleasesRecordChangesAndWeeklyFilesRemoveNothing) {
+    const IngestReport y2016 = Load("nppes", SharedData("nppes_npidata_2016_sample.csv"), std::nullopt, "full");
+    EXPECT_EQ(y2016.rows_inserted, 10u);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change"), 0) << "the first load is a baseline";
+    const IngestReport y2025 = Load("nppes", SharedData("nppes_npidata_2025_sample.csv"), std::nullopt, "full");
+    EXPECT_EQ(y2025.rows_inserted, 89u);
+    EXPECT_EQ(y2025.rows_updated + y2025.rows_unchanged, 10u);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change WHERE change_kind = 'new' AND load_id = " +
+                    std::to_string(y2025.load_id)),
+              89);
+    // Full release with fewer NPIs: the absent ones are marked removed, not deleted.
+    const IngestReport y2019 = Load("nppes", SharedData("nppes_npidata_2019_sample.csv"), std::nullopt, "full");
+    EXPECT_EQ(y2019.rows_removed, 80u);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE removed_at IS NULL"), 19);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician"), 99);
+    // A weekly file carries only changed NPIs: nothing else is removed.
+    const IngestReport weekly =
+        Load("nppes", SharedData("nppes_npidata_2026_weekly_sample.csv"), std::nullopt, "incremental");
+    EXPECT_EQ(weekly.mode, "incremental");
+    EXPECT_EQ(weekly.rows_removed, 0u);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE removed_at IS NULL"), 22);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change WHERE change_kind = 'new' AND load_id = " +
+                    std::to_string(weekly.load_id)),
+              3);
+}
+
+TEST_F(LoadTest, RejectRateAboveThresholdChangesNothing) {
+    IngestOptions o = Options("facility-affiliation", Corpus("bad_npi.csv"));
+    std::ostringstream out;
+    EXPECT_EQ(RunIngest(o, out), 3) << out.str();
+    EXPECT_NE(out.str().find("above the 5.0% threshold"), std::string::npos) << out.str();
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.affiliation"), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.ingest_reject WHERE severity = 'reject'"), 3);
+    EXPECT_EQ(Text("SELECT field || ': ' || reason FROM ref.ingest_reject WHERE line = 3"),
+              "NPI: NPI check digit is wrong (Luhn with prefix 80840): '1234567890'");
+    EXPECT_EQ(Text("SELECT status FROM ref.dataset_load"), "failed");
+    // With a tolerant threshold the valid row loads.
+    o.max_reject_rate = 0.9;
+    std::ostringstream out2;
+    EXPECT_EQ(RunIngest(o, out2), 0) << out2.str();
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.affiliation"), 1);
+}
+
+TEST_F(LoadTest, CliErrorsNameFileAndColumn) {
+    std::ostringstream out;
+    EXPECT_EQ(RunIngest(Options("nppes", Corpus("renamed_header.csv")), out), 2);
+    EXPECT_NE(out.str().find("renamed_header.csv:1"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("'NPI'"), std::string::npos) << out.str();
+    std::ostringstream out2;
+    EXPECT_EQ(RunIngest(Options("partd", SharedData("partd_provider_drug_sample.csv")), out2), 2);
+    EXPECT_NE(out2.str().find("--year"), std::string::npos) << out2.str();
+    std::ostringstream out3;
+    EXPECT_EQ(RunIngest(Options("nope", "x"), out3), 2);
+}
+
+TEST_F(LoadTest, KilledLoadLeavesPreviousReleaseAndRerunSucceeds) {
+    const std::string zcta = SharedData("zcta_gazetteer.txt");
+    ASSERT_EQ(Load("zcta", zcta).status, "succeeded");
+    const std::string before = Text("SELECT md5(string_agg(zip5 || lat || lng, ',' ORDER BY zip5)) FROM ref.zcta");
+
+    // A bigger release with moved centroids: 33k ZCTAs repeated under other ZIPs, all latitudes shifted.
+    const std::string big = ::testing::TempDir() + "/zcta_big_" + std::to_string(::getpid()) + ".txt";
+    {
+        std::ifstream in(zcta);
+        std::ofstream out(big);
+        std::string line;
+        std::getline(in, line);
+        out << line << "\n";
+        std::vector<std::string> rows;
+        while (std::getline(in, line)) {
+            if (line.size() > 10 && line[0] != '\t') {
+                rows.push_back(line);
+            }
+        }
+        for (int copy = 0; copy < 4; ++copy) {
+            for (const std::string& r : rows) {
+                std::string zip = r.substr(0, 5);
+                if (copy > 0) {
+                    zip = std::to_string(copy) + zip.substr(1);  // distinct ZIPs, same shape
+                }
+                out << zip << r.substr(5, r.rfind('\t') - 5) << "\t1.5\n";
+            }
+        }
+    }
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const pid_t child = fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            IngestOptions o = Options("zcta", big);
+            try {
+                Ingest(o);
+            } catch (...) {
+                _exit(1);
+            }
+            _exit(0);
+        }
+        // attempt 0: kill while staging; attempt 1: kill once staged (during the merge).
+        const std::string wait_for = attempt == 0 ? "status = 'running'" : "staged_at IS NOT NULL";
+        bool seen = false;
+        for (int i = 0; i < 3000 && !seen; ++i) {
+            seen = Count("SELECT count(*) FROM ref.dataset_load WHERE dataset = 'zcta' AND status = 'running' AND " +
+                         wait_for) > 0;
+            if (!seen) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        }
+        kill(child, SIGKILL);
+        int status = 0;
+        waitpid(child, &status, 0);
+        EXPECT_TRUE(seen) << "the child never reached the stage to kill (attempt " << attempt << ")";
+        EXPECT_EQ(Text("SELECT md5(string_agg(zip5 || lat || lng, ',' ORDER BY zip5)) FROM ref.zcta"), before)
+            << "previous release intact after kill -9 (attempt " << attempt << ")";
+    }
+    const IngestReport rerun = Load("zcta", big);
+    EXPECT_EQ(rerun.status, "succeeded");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.dataset_load WHERE status = 'abandoned'"), 2);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.zcta WHERE removed_at IS NULL"),
+              static_cast<int64_t>(rerun.rows_inserted + rerun.rows_updated + rerun.rows_unchanged));
+    EXPECT_EQ(rerun.rows_updated, 33120u);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.zcta WHERE lat <> 1.5"), 0);
+    std::filesystem::remove(big);
+}
+
+}  // namespace
+}  // namespace rounds::ingest

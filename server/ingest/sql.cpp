@@ -1,0 +1,484 @@
+#include "ingest/sql.h"
+
+#include <numeric>
+
+namespace rounds::ingest::sql {
+namespace {
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep, std::string_view prefix = "") {
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) {
+            out += sep;
+        }
+        out += prefix;
+        out += items[i];
+    }
+    return out;
+}
+
+// One target table fed from a temporary source table with the same column names.
+struct Merge {
+    std::string name;
+    std::string target;
+    std::vector<std::string> keys;
+    std::vector<std::string> values;
+    std::string source_select;    // SELECT producing keys and values (one row per key)
+    std::string removal_scope;    // predicate on `t` selecting rows the release covers; empty: no removal
+    bool delete_removed = false;  // child rows without history columns are deleted instead of marked
+    bool has_history = true;      // target has removed_at / removed_release_id
+    bool first_release = false;   // target has first_release_id
+    bool touch_updated_at = false;
+    bool counts = false;
+};
+
+void AddMerge(std::vector<Statement>& plan, const Merge& m) {
+    const std::string src = "merge_src_" + std::to_string(plan.size());
+    plan.push_back({m.name + ".source", "CREATE TEMP TABLE " + src + " ON COMMIT DROP AS " + m.source_select});
+    // An index on the keys keeps the removal's anti-join linear-ish even when the planner misjudges the
+    // freshly written target (without it a 100k-row Part B year took minutes in a nested loop).
+    plan.push_back({m.name + ".index", "CREATE INDEX ON " + src + " (" + Join(m.keys, ", ") + ")"});
+    plan.push_back({m.name + ".analyze", "ANALYZE " + src});
+
+    std::vector<std::string> cols = m.keys;
+    cols.insert(cols.end(), m.values.begin(), m.values.end());
+    std::string insert_cols = Join(cols, ", ") + ", release_id";
+    std::string select_cols = Join(cols, ", ") + ", $1";
+    if (m.first_release) {
+        insert_cols += ", first_release_id";
+        select_cols += ", $1";
+    }
+    std::vector<std::string> sets;
+    for (const std::string& v : m.values) {
+        sets.push_back(v + " = EXCLUDED." + v);
+    }
+    sets.push_back("release_id = EXCLUDED.release_id");
+    if (m.has_history) {
+        sets.push_back("removed_at = NULL");
+        sets.push_back("removed_release_id = NULL");
+    }
+    if (m.touch_updated_at) {
+        sets.push_back("updated_at = now()");
+    }
+    // Only rows whose values differ are written: reloading a release leaves every tuple untouched.
+    std::string changed = m.values.empty() ? "FALSE"
+                                           : "(" + Join(m.values, ", ", "t.") + ") IS DISTINCT FROM (" +
+                                                 Join(m.values, ", ", "EXCLUDED.") + ")";
+    if (m.has_history) {
+        changed += " OR t.removed_at IS NOT NULL";
+    }
+    std::string upsert = "WITH up AS (INSERT INTO " + m.target + " AS t (" + insert_cols + ") SELECT " + select_cols +
+                         " FROM " + src + " ON CONFLICT (" + Join(m.keys, ", ") + ") DO UPDATE SET " +
+                         Join(sets, ", ") + " WHERE " + changed +
+                         " RETURNING (xmax = 0) AS inserted) "
+                         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), "
+                         "(SELECT count(*) FROM " +
+                         src + ") - count(*) FROM up";
+    plan.push_back({m.name + ".upsert", upsert, true, false, m.counts});
+
+    if (!m.removal_scope.empty()) {
+        std::vector<std::string> match;
+        for (const std::string& k : m.keys) {
+            match.push_back("s." + k + " = t." + k);
+        }
+        const std::string absent = "NOT EXISTS (SELECT 1 FROM " + src + " s WHERE " + Join(match, " AND ") + ")";
+        std::string removal;
+        if (m.delete_removed) {
+            removal = "WITH r AS (DELETE FROM " + m.target + " t WHERE (" + m.removal_scope + ") AND " + absent +
+                      " RETURNING 1) SELECT count(*) FROM r";
+        } else {
+            removal = "WITH r AS (UPDATE " + m.target + " t SET removed_at = now(), removed_release_id = $1 WHERE " +
+                      "t.removed_at IS NULL AND (" + m.removal_scope + ") AND " + absent +
+                      " RETURNING 1) SELECT count(*) FROM r";
+        }
+        plan.push_back({m.name + ".remove", removal, !m.delete_removed, false, false, m.counts});
+    }
+}
+
+const std::string kAddressHash = "md5(lower(concat_ws('|', line1, line2, city, state, zip5)))";
+
+// Assigns a point to every address whose text changed since it was last geocoded: the address-level cache
+// first (filled by an HTTP geocoder), else the ZIP's ZCTA centroid, else 'unmatched'.
+const Statement kGeocodeChanged{
+    "geocode.changed_addresses",
+    "WITH todo AS ("
+    " SELECT a.address_id, coalesce(c.geog, z.geog) AS geog,"
+    "        CASE WHEN c.geog IS NOT NULL THEN 'address' WHEN z.geog IS NOT NULL THEN 'zip_centroid'"
+    "             ELSE 'unmatched' END AS quality"
+    "   FROM ref.physician_address a"
+    "   LEFT JOIN ref.geocode_cache c ON c.address_hash = a.address_hash AND c.geog IS NOT NULL"
+    "   LEFT JOIN ref.zcta z ON z.zip5 = a.zip5 AND z.removed_at IS NULL"
+    "  WHERE a.geocoded_hash IS DISTINCT FROM a.address_hash)"
+    " UPDATE ref.physician_address a SET geog = todo.geog, geocode_quality = todo.quality,"
+    "        geocoded_hash = a.address_hash, geocoded_at = now()"
+    "   FROM todo WHERE a.address_id = todo.address_id"};
+
+// After a ZCTA release: centroid-geocoded and unmatched addresses follow their ZIP's (new) centroid.
+const Statement kGeocodeAfterZcta{"geocode.zcta_refresh",
+                                  "UPDATE ref.physician_address a SET geog = z.geog, geocode_quality = 'zip_centroid',"
+                                  "       geocoded_hash = a.address_hash, geocoded_at = now()"
+                                  "  FROM ref.zcta z"
+                                  " WHERE z.zip5 = a.zip5 AND z.removed_at IS NULL"
+                                  "   AND a.geocode_quality IN ('zip_centroid', 'unmatched', 'pending')"
+                                  "   AND (a.geog IS NULL OR NOT ST_Equals(a.geog::geometry, z.geog::geometry))"};
+
+std::vector<std::string> SpecColumns(const DatasetSpec& spec, const std::vector<std::string>& skip) {
+    std::vector<std::string> out;
+    for (const ColumnSpec& c : spec.columns) {
+        bool skipped = false;
+        for (const std::string& s : skip) {
+            skipped = skipped || s == c.name;
+        }
+        if (!skipped) {
+            out.push_back(c.name);
+        }
+    }
+    return out;
+}
+
+std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
+    std::vector<Statement> plan;
+    plan.push_back({"nppes.dedupe",
+                    "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) * FROM ref.stage_nppes "
+                    "ORDER BY npi, line DESC"});
+    plan.push_back({"nppes.analyze", "ANALYZE nppes_src"});
+    std::string tax_array;
+    std::string tax_values;
+    for (int i = 1; i <= 15; ++i) {
+        const std::string n = std::to_string(i);
+        tax_array += (i > 1 ? ", " : "") + std::string("s.taxonomy_code_") + n;
+        tax_values += (i > 1 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
+                      ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
+                      ", s.taxonomy_group_" + n + ")";
+    }
+    // The change set for reps, computed against the rows as they were before this release. The first load
+    // of NPPES is a baseline: every NPI would be "new", which tells nobody anything.
+    const std::string addr_new =
+        "concat_ws(', ', s.practice_line1, s.practice_city, s.practice_state, "
+        "left(s.practice_postal_code, 5))";
+    const std::string addr_old =
+        "concat_ws(', ', p.practice_line1, p.practice_city, p.practice_state, "
+        "left(p.practice_postal_code, 5))";
+    plan.push_back(
+        {"nppes.change_set",
+         "INSERT INTO ref.npi_change (load_id, npi, change_kind, old_value, new_value) "
+         "SELECT $1, c.npi, c.kind, c.old_value, c.new_value FROM ("
+         " SELECT s.npi, 'new' AS kind, NULL AS old_value, NULL AS new_value FROM nppes_src s"
+         "  WHERE NOT EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi)"
+         " UNION ALL SELECT s.npi, 'moved', " +
+             addr_old + ", " + addr_new +
+             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             "  WHERE s.practice_line1 IS NOT NULL AND " +
+             addr_old + " IS DISTINCT FROM " + addr_new +
+             " UNION ALL SELECT s.npi, 'deactivated', p.deactivation_date::text, s.deactivation_date::text"
+             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             "  WHERE s.deactivation_date IS NOT NULL AND p.deactivation_date IS DISTINCT FROM s.deactivation_date"
+             "    AND (s.reactivation_date IS NULL OR s.reactivation_date < s.deactivation_date)"
+             " UNION ALL SELECT s.npi, 'reactivated', p.reactivation_date::text, s.reactivation_date::text"
+             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             "  WHERE s.reactivation_date IS NOT NULL AND p.reactivation_date IS DISTINCT FROM s.reactivation_date"
+             " UNION ALL SELECT DISTINCT s.npi, 'new_specialty', NULL, code"
+             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " CROSS JOIN LATERAL unnest(ARRAY[" +
+             tax_array +
+             "]) AS code"
+             "  WHERE code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ref.physician_taxonomy t"
+             "   WHERE t.npi = s.npi AND t.taxonomy_code = code)"
+             ") c WHERE EXISTS (SELECT 1 FROM ref.dataset_load l WHERE l.dataset = 'nppes' AND l.status = 'succeeded')",
+         true});
+
+    std::vector<std::string> skip;
+    for (int i = 1; i <= 15; ++i) {
+        const std::string n = std::to_string(i);
+        for (const char* prefix :
+             {"taxonomy_code_", "license_number_", "license_state_", "primary_switch_", "taxonomy_group_"}) {
+            skip.push_back(prefix + n);
+        }
+    }
+    skip.push_back("npi");
+    Merge physician;
+    physician.name = "nppes.physician";
+    physician.target = "ref.physician";
+    physician.keys = {"npi"};
+    physician.values = SpecColumns(spec, skip);
+    physician.values.push_back("search_name");
+    physician.source_select =
+        "SELECT *, coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, "
+        "other_org_name, other_last_name)), '') AS search_name FROM nppes_src";
+    physician.removal_scope = mode == Mode::kFull ? "TRUE" : "";
+    physician.first_release = true;
+    physician.touch_updated_at = true;
+    physician.counts = true;
+    AddMerge(plan, physician);
+
+    Merge taxonomy;
+    taxonomy.name = "nppes.taxonomy";
+    taxonomy.target = "ref.physician_taxonomy";
+    taxonomy.keys = {"npi", "slot"};
+    taxonomy.values = {"taxonomy_code", "license_number", "license_state", "is_primary", "taxonomy_group"};
+    taxonomy.source_select =
+        "SELECT s.npi, v.slot, v.taxonomy_code, v.license_number, v.license_state, v.is_primary, v.taxonomy_group "
+        "FROM nppes_src s CROSS JOIN LATERAL (VALUES " +
+        tax_values +
+        ") AS v(slot, taxonomy_code, license_number, license_state, is_primary, taxonomy_group) "
+        "WHERE v.taxonomy_code IS NOT NULL";
+    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM nppes_src)";
+    taxonomy.delete_removed = true;
+    taxonomy.has_history = false;
+    AddMerge(plan, taxonomy);
+
+    Merge address;
+    address.name = "nppes.address";
+    address.target = "ref.physician_address";
+    address.keys = {"npi", "source", "source_key"};
+    address.values = {"line1", "line2",   "city",  "state", "postal_code",
+                      "zip5",  "country", "phone", "fax",   "address_hash"};
+    address.source_select =
+        "SELECT *, " + kAddressHash +
+        " AS address_hash FROM ("
+        "SELECT npi, 'nppes'::text AS source, 'primary'::text AS source_key, practice_line1 AS line1, "
+        "practice_line2 AS line2, practice_city AS city, practice_state AS state, "
+        "practice_postal_code AS postal_code, "
+        "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
+        "practice_country AS country, practice_phone AS phone, practice_fax AS fax "
+        "FROM nppes_src WHERE practice_line1 IS NOT NULL) a";
+    address.removal_scope =
+        mode == Mode::kFull ? "t.source = 'nppes'" : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM nppes_src)";
+    AddMerge(plan, address);
+    plan.push_back(kGeocodeChanged);
+    return plan;
+}
+
+std::vector<Statement> NppesLocationsPlan() {
+    std::vector<Statement> plan;
+    Merge address;
+    address.name = "nppes_locations.address";
+    address.target = "ref.physician_address";
+    address.keys = {"npi", "source", "source_key"};
+    address.values = {"line1", "line2",   "city",  "state", "postal_code",
+                      "zip5",  "country", "phone", "fax",   "address_hash"};
+    // The file repeats identical rows for an NPI: one location per distinct address.
+    address.source_select =
+        "SELECT DISTINCT ON (npi, address_hash) * FROM ("
+        "SELECT *, " +
+        kAddressHash + " AS address_hash, " + kAddressHash +
+        " AS source_key FROM ("
+        "SELECT npi, 'nppes_secondary'::text AS source, line1, line2, city, state, postal_code, "
+        "CASE WHEN coalesce(country, 'US') = 'US' THEN left(postal_code, 5) END AS zip5, country, "
+        "CASE WHEN phone_ext IS NULL THEN phone ELSE phone || ' x' || phone_ext END AS phone, fax, line "
+        "FROM ref.stage_nppes_locations) a) b ORDER BY npi, address_hash, line DESC";
+    // The file lists every secondary location of the NPIs it carries: others of those NPIs are gone.
+    address.removal_scope = "t.source = 'nppes_secondary' AND t.npi IN (SELECT npi FROM ref.stage_nppes_locations)";
+    address.counts = true;
+    AddMerge(plan, address);
+    plan.push_back(kGeocodeChanged);
+    return plan;
+}
+
+std::vector<Statement> DacPlan(const DatasetSpec& spec) {
+    std::vector<Statement> plan;
+    plan.push_back({"dac.source",
+                    "CREATE TEMP TABLE dac_src ON COMMIT DROP AS SELECT *, coalesce(org_pac_id, '') AS org_key, "
+                    "coalesce(address_id, md5(lower(concat_ws('|', line1, line2, city, state, postal_code)))) "
+                    "AS address_key FROM ref.stage_dac"});
+    Merge enrollment;
+    enrollment.name = "dac.enrollment";
+    enrollment.target = "ref.enrollment";
+    enrollment.keys = {"npi", "enrollment_id"};
+    enrollment.values = {"pac_id",
+                         "last_name",
+                         "first_name",
+                         "middle_name",
+                         "suffix",
+                         "gender",
+                         "credential",
+                         "med_school",
+                         "grad_year",
+                         "primary_specialty",
+                         "secondary_specialty_1",
+                         "secondary_specialty_2",
+                         "secondary_specialty_3",
+                         "secondary_specialty_4",
+                         "secondary_specialties",
+                         "telehealth"};
+    enrollment.source_select =
+        "SELECT DISTINCT ON (npi, enrollment_id) * FROM dac_src ORDER BY npi, enrollment_id, line";
+    enrollment.removal_scope = "TRUE";
+    AddMerge(plan, enrollment);
+
+    Merge location;
+    location.name = "dac.location";
+    location.target = "ref.enrollment_location";
+    location.keys = {"npi", "enrollment_id", "org_pac_id", "address_key"};
+    location.values = {"org_name", "org_member_count", "line1", "line2",          "line2_suppressed", "city",
+                       "state",    "postal_code",      "phone", "ind_assignment", "grp_assignment"};
+    location.source_select =
+        "SELECT DISTINCT ON (npi, enrollment_id, org_key, address_key) npi, enrollment_id, org_key AS org_pac_id, "
+        "address_key, org_name, org_member_count, line1, line2, line2_suppressed, city, state, postal_code, phone, "
+        "ind_assignment, grp_assignment FROM dac_src ORDER BY npi, enrollment_id, org_key, address_key, line";
+    location.removal_scope = "TRUE";
+    location.counts = true;
+    AddMerge(plan, location);
+
+    Merge address;
+    address.name = "dac.address";
+    address.target = "ref.physician_address";
+    address.keys = {"npi", "source", "source_key"};
+    address.values = {"line1", "line2",   "city",  "state", "postal_code",
+                      "zip5",  "country", "phone", "fax",   "address_hash"};
+    address.source_select =
+        "SELECT *, " + kAddressHash +
+        " AS address_hash FROM ("
+        "SELECT DISTINCT ON (npi, address_key) npi, 'dac'::text AS source, address_key AS source_key, line1, "
+        "line2, city, state, postal_code, left(postal_code, 5) AS zip5, NULL::text AS country, phone, "
+        "NULL::text AS fax FROM dac_src WHERE line1 IS NOT NULL ORDER BY npi, address_key, line) a";
+    address.removal_scope = "t.source = 'dac'";
+    AddMerge(plan, address);
+    plan.push_back(kGeocodeChanged);
+    (void)spec;
+    return plan;
+}
+
+Merge Simple(const DatasetSpec& spec, std::string target, std::vector<std::string> keys, std::string scope,
+             std::vector<std::string> skip = {}) {
+    Merge m;
+    m.name = spec.name;
+    m.target = std::move(target);
+    m.keys = keys;
+    skip.insert(skip.end(), keys.begin(), keys.end());
+    m.values = SpecColumns(spec, skip);
+    std::string order = Join(keys, ", ");
+    m.source_select =
+        "SELECT DISTINCT ON (" + order + ") * FROM " + spec.stage_table + " ORDER BY " + order + ", line DESC";
+    m.removal_scope = std::move(scope);
+    m.counts = true;
+    return m;
+}
+
+}  // namespace
+
+std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode) {
+    std::vector<Statement> plan;
+    if (spec.name == "nppes") {
+        return NppesPlan(spec, mode);
+    }
+    if (spec.name == "nppes-locations") {
+        return NppesLocationsPlan();
+    }
+    if (spec.name == "dac") {
+        return DacPlan(spec);
+    }
+    if (spec.name == "nucc") {
+        AddMerge(plan, Simple(spec, "ref.taxonomy", {"code"}, "TRUE"));
+    } else if (spec.name == "hospitals") {
+        AddMerge(plan, Simple(spec, "ref.facility", {"ccn"}, "TRUE"));
+    } else if (spec.name == "facility-affiliation") {
+        Merge m = Simple(spec, "ref.affiliation", {"npi", "ccn", "facility_type"}, "TRUE", {"last_name", "first_name"});
+        m.source_select =
+            "SELECT DISTINCT ON (npi, ccn, facility_type) npi, ccn, coalesce(facility_type, '') AS facility_type, "
+            "pac_id, parent_ccn FROM ref.stage_affiliation ORDER BY npi, ccn, facility_type, line DESC";
+        AddMerge(plan, m);
+    } else if (spec.name == "zcta") {
+        Merge m = Simple(spec, "ref.zcta", {"zip5"}, "TRUE");
+        m.values.push_back("geog");
+        m.source_select =
+            "SELECT DISTINCT ON (zip5) *, ST_SetSRID(ST_MakePoint(lng, lat), 4326)::geography AS geog "
+            "FROM ref.stage_zcta ORDER BY zip5, line DESC";
+        AddMerge(plan, m);
+        plan.push_back(kGeocodeAfterZcta);
+        plan.push_back(kGeocodeChanged);
+    } else if (spec.name == "partb") {
+        AddMerge(plan, Simple(spec, "ref.partb_service", {"data_year", "npi", "hcpcs_code", "place_of_service"},
+                              "t.data_year IN (SELECT DISTINCT data_year FROM ref.stage_partb)"));
+        plan.push_back({"partb.derived.delete",
+                        "DELETE FROM ref.npi_partb_year WHERE data_year IN (SELECT DISTINCT data_year FROM "
+                        "ref.stage_partb)",
+                        false, true});
+        plan.push_back(
+            {"partb.derived.insert",
+             "INSERT INTO ref.npi_partb_year (npi, data_year, services, beneficiaries, hcpcs_codes, "
+             "payment_cents, release_id) "
+             "SELECT npi, data_year, coalesce(sum(tot_srvcs), 0), sum(tot_benes), count(DISTINCT hcpcs_code), "
+             "round(coalesce(sum(avg_mdcr_pymt_amt * tot_srvcs), 0) * 100)::bigint, $1 "
+             "FROM ref.partb_service WHERE removed_at IS NULL AND data_year IN (SELECT DISTINCT data_year "
+             "FROM ref.stage_partb) GROUP BY npi, data_year",
+             true, true});
+    } else if (spec.name == "partd") {
+        AddMerge(plan, Simple(spec, "ref.partd_drug", {"data_year", "npi", "brand_name", "generic_name"},
+                              "t.data_year IN (SELECT DISTINCT data_year FROM ref.stage_partd)"));
+        plan.push_back({"partd.derived.delete",
+                        "DELETE FROM ref.npi_partd_year WHERE data_year IN (SELECT DISTINCT data_year FROM "
+                        "ref.stage_partd)",
+                        false, true});
+        plan.push_back({"partd.derived.insert",
+                        "INSERT INTO ref.npi_partd_year (npi, data_year, claims, cost_cents, brand_claims, "
+                        "brand_share, drugs, release_id) "
+                        "SELECT npi, data_year, coalesce(sum(tot_clms), 0), coalesce(sum(tot_drug_cst_cents), 0), "
+                        "coalesce(sum(tot_clms) FILTER (WHERE lower(brand_name) <> lower(generic_name)), 0), "
+                        "sum(tot_clms) FILTER (WHERE lower(brand_name) <> lower(generic_name))::double precision "
+                        "/ nullif(sum(tot_clms), 0), count(*), $1 "
+                        "FROM ref.partd_drug WHERE removed_at IS NULL AND data_year IN (SELECT DISTINCT data_year "
+                        "FROM ref.stage_partd) GROUP BY npi, data_year",
+                        true, true});
+    } else if (spec.name == "open-payments") {
+        // A refreshed program-year file replaces that year: changed records update, absent ones are removed.
+        AddMerge(plan, Simple(spec, "ref.open_payment", {"program_year", "payment_kind", "record_id"},
+                              "(t.program_year, t.payment_kind) IN (SELECT DISTINCT program_year, payment_kind "
+                              "FROM ref.stage_open_payments)"));
+        plan.push_back({"open_payments.derived.delete",
+                        "DELETE FROM ref.npi_open_payment_year WHERE (program_year, payment_kind) IN "
+                        "(SELECT DISTINCT program_year, payment_kind FROM ref.stage_open_payments)",
+                        false, true});
+        plan.push_back({"open_payments.derived.insert",
+                        "INSERT INTO ref.npi_open_payment_year (npi, program_year, payer_name, payment_kind, "
+                        "amount_cents, payments, release_id) "
+                        "SELECT npi, program_year, coalesce(payer_name, ''), payment_kind, sum(amount_cents), "
+                        "count(*), $1 FROM ref.open_payment WHERE removed_at IS NULL AND npi IS NOT NULL AND "
+                        "(program_year, payment_kind) IN (SELECT DISTINCT program_year, payment_kind FROM "
+                        "ref.stage_open_payments) GROUP BY npi, program_year, coalesce(payer_name, ''), payment_kind",
+                        true, true});
+    }
+    return plan;
+}
+
+std::string CreateStageTable(const DatasetSpec& spec) {
+    std::string sql = DropStageTable(spec) + "; CREATE UNLOGGED TABLE " + spec.stage_table + " (line bigint NOT NULL";
+    for (const ColumnSpec& c : spec.columns) {
+        sql += ", " + c.name + " " + std::string(PgTypeName(c.type));
+    }
+    return sql + ")";
+}
+
+std::string DropStageTable(const DatasetSpec& spec) {
+    return "DROP TABLE IF EXISTS " + spec.stage_table;
+}
+
+std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
+    return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary)";
+}
+
+// Serialises loads of one dataset (a second `rounds ingest nppes` waits); released at session end, so a
+// killed loader never leaves it held.
+const std::string_view kLockDataset = "SELECT pg_advisory_lock(hashtext('rounds.ingest'), hashtext($1))";
+const std::string_view kUnlockDataset = "SELECT pg_advisory_unlock(hashtext('rounds.ingest'), hashtext($1))";
+// Holding the lock proves no other loader of this dataset is alive: a 'running' row is a killed load.
+const std::string_view kAbandonRunning =
+    "UPDATE ref.dataset_load SET status = 'abandoned', finished_at = now(), "
+    "error = 'the loading process ended before its commit; nothing of it was applied' "
+    "WHERE dataset = $1 AND status = 'running'";
+const std::string_view kInsertLoad =
+    "INSERT INTO ref.dataset_load (dataset, source, release_label, data_year, mode, checksum_sha256, archive_path, "
+    "options) VALUES ($1, $2, $3, $4::smallint, $5, $6, $7, $8::jsonb) RETURNING load_id";
+const std::string_view kMarkStaged =
+    "UPDATE ref.dataset_load SET rows_read = $2, rows_loaded = $3, rows_rejected = $4, warnings = $5, "
+    "bytes_read = $6, staged_at = now() WHERE load_id = $1";
+const std::string_view kFinishLoad =
+    "UPDATE ref.dataset_load SET status = 'succeeded', rows_inserted = $2, rows_updated = $3, rows_unchanged = $4, "
+    "rows_removed = $5, finished_at = now() WHERE load_id = $1";
+const std::string_view kFailLoad =
+    "UPDATE ref.dataset_load SET status = 'failed', error = $2, finished_at = now() WHERE load_id = $1";
+const std::string_view kCopyRejects =
+    "COPY ref.ingest_reject (load_id, file, line, field, reason, raw, severity) FROM STDIN (FORMAT binary)";
+const std::string_view kAnalyzeStage = "ANALYZE ";
+
+}  // namespace rounds::ingest::sql

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/dataset.h"
+
+namespace rounds::ingest::sql {
+
+// Every SQL statement of the ingest module lives in sql.cpp: named constants for bookkeeping, and one merge
+// plan per dataset built once from the column lists (so a column added to a table is added in one place).
+
+/// One statement of a merge plan, run inside the load's single transaction. `$1` is always the load id.
+struct Statement {
+    std::string name;  // shown in logs and errors
+    std::string sql;
+    bool binds_load_id = false;
+    bool only_if_changed = false;  // skipped when the merge changed nothing (derived-table refresh)
+    bool counts = false;           // returns (inserted, updated, unchanged) for the lineage record
+    bool counts_removed = false;   // returns (removed)
+};
+
+enum class Mode { kFull, kIncremental };
+
+/// The merge plan for a dataset: statements in order. The staging table must be loaded.
+std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode);
+
+/// CREATE UNLOGGED TABLE for the staging table of `spec` (dropped first).
+std::string CreateStageTable(const DatasetSpec& spec);
+std::string DropStageTable(const DatasetSpec& spec);
+/// COPY ... FROM STDIN (FORMAT binary) with the converter's columns.
+std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
+
+// Bookkeeping (bind parameters, text format).
+extern const std::string_view kLockDataset;     // $1 dataset
+extern const std::string_view kUnlockDataset;   // $1 dataset
+extern const std::string_view kAbandonRunning;  // $1 dataset
+extern const std::string_view kInsertLoad;      // $1..$8 -> load_id
+extern const std::string_view kMarkStaged;      // $1 load_id, $2 read, $3 loaded, $4 rejected, $5 warnings, $6 bytes
+extern const std::string_view kFinishLoad;      // $1 load_id, $2 inserted, $3 updated, $4 unchanged, $5 removed
+extern const std::string_view kFailLoad;        // $1 load_id, $2 error
+extern const std::string_view kCopyRejects;     // binary COPY into ref.ingest_reject
+extern const std::string_view kAnalyzeStage;    // formatted with the stage table name
+
+}  // namespace rounds::ingest::sql

@@ -1,0 +1,220 @@
+#include "physicians/service.h"
+
+#include <boost/json.hpp>
+
+#include "core/error.h"
+#include "physicians/sql.h"
+
+namespace rounds::physicians {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+db::Param OptText(const std::optional<std::string>& v) {
+    return v ? db::Param(*v) : std::nullopt;
+}
+
+db::Param OptInt(const std::optional<int>& v) {
+    return v ? db::Param(std::to_string(*v)) : std::nullopt;
+}
+
+/// PostgreSQL array literal of plain codes (taxonomy codes are [0-9A-Z]).
+db::Param CodesArray(const std::optional<std::vector<std::string>>& codes) {
+    if (!codes) {
+        return std::nullopt;
+    }
+    std::string out = "{";
+    for (size_t i = 0; i < codes->size(); ++i) {
+        out += (i ? "," : "") + (*codes)[i];
+    }
+    return out + "}";
+}
+
+std::string DoubleText(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.8f", v);
+    return buf;
+}
+
+}  // namespace
+
+PhysicianService::PhysicianService(db::Pool& pool, size_t cache_entries) : pool_(pool), cache_(cache_entries) {}
+
+asio::awaitable<int64_t> PhysicianService::DataVersion() {
+    int64_t now = NowMs();
+    int64_t cached = data_version_.load();
+    if (cached >= 0 && now - version_checked_ms_.load() < 2000) {
+        co_return cached;
+    }
+    version_checked_ms_.store(now);
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kDataVersion);
+    int64_t v = r.GetInt(0, 0);
+    data_version_.store(v);
+    co_return v;
+}
+
+asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianService::Profile(int64_t npi) {
+    int64_t version = co_await DataVersion();
+    std::string key = "profile:" + std::to_string(npi);
+    if (auto hit = cache_.Get(key, version)) {
+        co_return *hit;
+    }
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kProfile, npi);
+    if (r.Rows() == 0) {
+        co_return std::nullopt;
+    }
+    auto body = std::make_shared<const std::string>(r.Get(0, 0));
+    cache_.Put(key, version, body);
+    co_return body;
+}
+
+asio::awaitable<std::vector<std::string>> PhysicianService::SpecialtyCodes(const std::string& filter) {
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kSpecialtyCodes, filter);
+    std::string_view arr = r.Get(0, 0);  // {A,B}
+    std::vector<std::string> codes;
+    if (arr.size() > 2) {
+        std::string_view inner = arr.substr(1, arr.size() - 2);
+        size_t pos = 0;
+        while (pos <= inner.size()) {
+            size_t comma = inner.find(',', pos);
+            codes.emplace_back(
+                inner.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+            if (comma == std::string_view::npos) {
+                break;
+            }
+            pos = comma + 1;
+        }
+    }
+    if (codes.empty()) {
+        throw core::Invalid("specialty", "no specialty matches \"" + filter +
+                                             "\"; use a taxonomy code or a name from GET /api/v1/specialties");
+    }
+    co_return codes;
+}
+
+asio::awaitable<Page> PhysicianService::Search(const SearchQuery& query) {
+    std::vector<db::Param> params;
+    params.emplace_back(query.q);
+    for (size_t i = 0; i < kMaxTokens; ++i) {
+        params.push_back(i < query.tokens.size() ? db::Param(query.tokens[i]) : std::nullopt);
+    }
+    params.push_back(CodesArray(query.specialty_codes));
+    params.push_back(OptText(query.state));
+    params.push_back(OptText(query.city));
+    params.push_back(OptText(query.zip));
+    params.push_back(OptInt(query.entity_type));
+    params.push_back(query.point ? db::Param(DoubleText(query.point->lng)) : std::nullopt);
+    params.push_back(query.point ? db::Param(DoubleText(query.point->lat)) : std::nullopt);
+    if (query.cursor) {
+        // "tier:sim:npi", validated here so a forged cursor is a 400, not a SQL error.
+        const std::string& c = *query.cursor;
+        auto a = c.find(':');
+        auto b = c.rfind(':');
+        bool ok = a != std::string::npos && b != a && c.find_first_not_of("0123456789.:e-") == std::string::npos;
+        if (!ok) {
+            throw core::Invalid("cursor", "is not a cursor returned by this API");
+        }
+        params.emplace_back(c.substr(0, a));
+        params.emplace_back(c.substr(a + 1, b - a - 1));
+        params.emplace_back(c.substr(b + 1));
+    } else {
+        params.insert(params.end(), 3, std::nullopt);
+    }
+    params.emplace_back(std::to_string(query.limit + 1));
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.ExecParams(sql::kSearch, std::move(params));
+    json::array items = json::parse(r.Get(0, 0)).as_array();
+    Page page;
+    if (items.size() > static_cast<size_t>(query.limit)) {
+        items.resize(static_cast<size_t>(query.limit));
+        page.next_cursor = std::string(items.back().as_object().at("_cursor").as_string());
+    }
+    for (auto& item : items) {
+        item.as_object().erase("_cursor");
+    }
+    page.items_json = json::serialize(items);
+    co_return page;
+}
+
+asio::awaitable<std::string> PhysicianService::Nearby(GeoPoint point, double radius_m,
+                                                      const std::optional<std::vector<std::string>>& codes, int limit) {
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kNearby, DoubleText(point.lng), DoubleText(point.lat), DoubleText(radius_m),
+                                       CodesArray(codes), limit);
+    co_return std::string(r.Get(0, 0));
+}
+
+asio::awaitable<std::shared_ptr<const std::string>> PhysicianService::Specialties() {
+    int64_t version = co_await DataVersion();
+    if (auto hit = cache_.Get("specialties", version)) {
+        co_return *hit;
+    }
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kSpecialties);
+    auto body = std::make_shared<const std::string>(r.Get(0, 0));
+    cache_.Put("specialties", version, body);
+    co_return body;
+}
+
+asio::awaitable<std::optional<Page>> PhysicianService::Detail(DetailKind kind, const DetailQuery& query) {
+    auto lease = co_await pool_.Acquire();
+    const db::Statement& stmt = kind == DetailKind::kPrescriptions ? sql::kPrescriptions
+                                : kind == DetailKind::kServices    ? sql::kServices
+                                                                   : sql::kPayments;
+    db::Result r = co_await lease.Exec(stmt, query.npi, OptInt(query.year), query.sort,
+                                       query.descending ? "true" : "false", query.offset, query.limit + 1);
+    json::array items = json::parse(r.Get(0, 0)).as_array();
+    if (items.empty() && query.offset == 0) {
+        // An NPI absent from NPPES can still have claims rows (the files are published separately); only
+        // an NPI known nowhere is a 404.
+        db::Result exists = co_await lease.Exec(sql::kNpiExists, query.npi);
+        if (exists.Rows() == 0) {
+            co_return std::nullopt;
+        }
+    }
+    Page page;
+    if (items.size() > static_cast<size_t>(query.limit)) {
+        items.resize(static_cast<size_t>(query.limit));
+        page.next_cursor = std::to_string(query.offset + query.limit);
+    }
+    page.items_json = json::serialize(items);
+    co_return page;
+}
+
+asio::awaitable<std::optional<std::string>> PhysicianService::Facility(const std::string& ccn,
+                                                                       std::optional<int64_t> after_npi, int limit,
+                                                                       std::optional<std::string>* next_cursor) {
+    auto lease = co_await pool_.Acquire();
+    db::Param after = after_npi ? db::Param(std::to_string(*after_npi)) : std::nullopt;
+    db::Result r = co_await lease.Exec(sql::kFacility, ccn, after, limit + 1);
+    if (r.Rows() == 0) {
+        co_return std::nullopt;
+    }
+    json::object facility = json::parse(r.Get(0, 0)).as_object();
+    json::array& docs = facility["physicians"].as_array();
+    if (docs.size() > static_cast<size_t>(limit)) {
+        docs.resize(static_cast<size_t>(limit));
+        *next_cursor = EncodeCursor("n:" + std::string(docs.back().as_object().at("npi").as_string()));
+    }
+    facility["next_cursor"] = *next_cursor ? json::value(**next_cursor) : json::value(nullptr);
+    co_return json::serialize(facility);
+}
+
+asio::awaitable<std::string> PhysicianService::FacilitiesNearby(GeoPoint point, double radius_m, int limit) {
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kFacilitiesNearby, DoubleText(point.lng), DoubleText(point.lat),
+                                       DoubleText(radius_m), limit);
+    co_return std::string(r.Get(0, 0));
+}
+
+}  // namespace rounds::physicians

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/pool.h"
+#include "physicians/cache.h"
+#include "physicians/params.h"
+
+namespace rounds::physicians {
+
+struct SearchQuery {
+    std::string q;
+    std::vector<std::string> tokens;
+    std::optional<std::vector<std::string>> specialty_codes;
+    std::optional<std::string> state;
+    std::optional<std::string> city;
+    std::optional<std::string> zip;
+    std::optional<int> entity_type;
+    std::optional<GeoPoint> point;
+    std::optional<std::string> cursor;  // decoded "tier:sim:npi"
+    int limit = 20;
+};
+
+struct DetailQuery {
+    int64_t npi = 0;
+    std::optional<int> year;
+    std::string sort;
+    bool descending = true;
+    int offset = 0;
+    int limit = 50;
+};
+
+enum class DetailKind { kPrescriptions, kServices, kPayments };
+
+/// A page of a list: the JSON array text of its items and, when more follow, the cursor payload.
+struct Page {
+    std::string items_json;
+    std::optional<std::string> next_cursor;
+};
+
+/// Reads physician and facility data (public reference data, `ref` schema) for the API. Each call is one
+/// or two round trips; bodies are built as JSON by PostgreSQL. Profiles and specialty lists are cached in
+/// process and invalidated when a newer ingestion load succeeds (the data version).
+class PhysicianService {
+  public:
+    PhysicianService(db::Pool& pool, size_t cache_entries);
+
+    /// Highest succeeded load id, re-read at most every two seconds.
+    boost::asio::awaitable<int64_t> DataVersion();
+    /// The profile JSON, or nullopt for an unknown NPI.
+    boost::asio::awaitable<std::optional<std::shared_ptr<const std::string>>> Profile(int64_t npi);
+    boost::asio::awaitable<Page> Search(const SearchQuery& query);
+    boost::asio::awaitable<std::string> Nearby(GeoPoint point, double radius_m,
+                                               const std::optional<std::vector<std::string>>& codes, int limit);
+    /// Resolves a specialty filter (code or name) to taxonomy codes; throws 400 naming `specialty` when
+    /// nothing matches.
+    boost::asio::awaitable<std::vector<std::string>> SpecialtyCodes(const std::string& filter);
+    boost::asio::awaitable<std::shared_ptr<const std::string>> Specialties();
+    /// nullopt for an unknown NPI.
+    boost::asio::awaitable<std::optional<Page>> Detail(DetailKind kind, const DetailQuery& query);
+    boost::asio::awaitable<std::optional<std::string>> Facility(const std::string& ccn,
+                                                                std::optional<int64_t> after_npi, int limit,
+                                                                std::optional<std::string>* next_cursor);
+    boost::asio::awaitable<std::string> FacilitiesNearby(GeoPoint point, double radius_m, int limit);
+
+    const ResponseCache& Cache() const { return cache_; }
+
+  private:
+    db::Pool& pool_;
+    ResponseCache cache_;
+    std::atomic<int64_t> data_version_{-1};
+    std::atomic<int64_t> version_checked_ms_{0};
+};
+
+}  // namespace rounds::physicians

@@ -1,0 +1,732 @@
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <tuple>
+#include <vector>
+
+#include "routing/instance.h"
+
+namespace rounds::routing::internal {
+
+namespace {
+
+// splitmix64: tiny, fast, and identical on every platform (std distributions are not).
+class Rng {
+  public:
+    explicit Rng(std::uint64_t seed) : state_(seed) {}
+
+    std::uint64_t Next() {
+        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    /// Uniform in [0, n) for n > 0 (modulo bias is irrelevant at these sizes).
+    std::int32_t Below(std::int32_t n) { return static_cast<std::int32_t>(Next() % static_cast<std::uint64_t>(n)); }
+
+  private:
+    std::uint64_t state_;
+};
+
+class Deadline {
+  public:
+    explicit Deadline(std::int64_t limit_ms)
+        : unlimited_(limit_ms <= 0), end_(std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms)) {}
+    bool Passed() const { return !unlimited_ && std::chrono::steady_clock::now() >= end_; }
+
+  private:
+    bool unlimited_;
+    std::chrono::steady_clock::time_point end_;
+};
+
+// Lexicographic objective of a candidate route: fewer unserved stops, then less penalty, then less travel.
+using Score = std::tuple<std::size_t, Ticks, Ticks>;
+
+// A route (sequence of stops between start and end) with the per-position data that makes move evaluation
+// cheap. Position m = seq.size() stands for the end of the route.
+//
+// A neighbour route is described as old[0, from) + middle + old[resume, m): every move below is of that
+// form. Feasibility of a neighbour of a route without lateness is decided by simulating only `middle` from
+// the departure before `from` and comparing the arrival at `resume` with latest_[resume], the latest arrival
+// that keeps the old suffix feasible (Savelsbergh's forward/backward slack, generalised to several windows
+// per stop: since Arrive is monotone the feasible arrivals at a position form a prefix of the time axis).
+class Route {
+  public:
+    explicit Route(const Instance& instance) : in_(&instance) {}
+
+    std::vector<std::int32_t> seq;
+    std::vector<std::int32_t> unserved;
+
+    void Update() {
+        const auto m = static_cast<std::int32_t>(seq.size());
+        const auto size = static_cast<std::size_t>(m) + 1;
+        start_.assign(size, 0);
+        dep_.assign(size, 0);
+        pen_.assign(size, 0);
+        cost_.assign(size, 0);
+        rev_.assign(size, 0);
+        latest_.assign(size, 0);
+        late_count_ = 0;
+        Ticks time = in_->DayStart();
+        Ticks pen = 0;
+        Ticks cost = 0;
+        std::int32_t prev = in_->Start();
+        for (std::int32_t k = 0; k < m; ++k) {
+            const std::int32_t u = seq[Idx(k)];
+            cost += in_->Travel(prev, u);
+            const Arrival a = in_->Arrive(u, time + in_->Travel(prev, u), true);
+            if (a.lateness > 0) {
+                ++late_count_;
+                pen += a.lateness * Weight(u);
+            }
+            start_[Idx(k)] = a.start;
+            time = a.start + in_->Service(u);
+            dep_[Idx(k)] = time;
+            pen_[Idx(k)] = pen;
+            cost_[Idx(k)] = cost;
+            rev_[Idx(k)] = k == 0 ? 0 : rev_[Idx(k - 1)] + in_->Travel(u, prev);
+            prev = u;
+        }
+        const Ticks end_time = in_->Closed() ? time + in_->Travel(prev, in_->End()) : time;
+        const Ticks end_pen = in_->EndPenalty(end_time, true);
+        if (end_pen > 0) {
+            ++late_count_;
+        }
+        pen_[Idx(m)] = pen + end_pen;
+        cost_[Idx(m)] = cost + Arc(prev, in_->End());
+        start_[Idx(m)] = end_time;
+        latest_[Idx(m)] = in_->DayEnd();
+        for (std::int32_t k = m - 1; k >= 0; --k) {
+            const std::int32_t u = seq[Idx(k)];
+            const Ticks latest_start = latest_[Idx(k + 1)] - Arc(u, NodeAt(k + 1)) - in_->Service(u);
+            latest_[Idx(k)] = in_->LatestArrival(u, latest_start);
+        }
+    }
+
+    std::int32_t Size() const { return static_cast<std::int32_t>(seq.size()); }
+    Ticks Cost() const { return cost_.back(); }
+    Ticks Penalty() const { return pen_.back(); }
+    bool NoLateness() const { return late_count_ == 0; }
+    Score GetScore() const { return {unserved.size(), Penalty(), Cost()}; }
+
+    std::int32_t PrevNode(std::int32_t k) const { return k == 0 ? in_->Start() : seq[Idx(k - 1)]; }
+    /// Node at position k; the end node (or -1 for open routes) at k == m.
+    std::int32_t NodeAt(std::int32_t k) const { return k < Size() ? seq[Idx(k)] : in_->End(); }
+    /// Travel time, with the "virtual end" -1 of open routes costing nothing.
+    Ticks Arc(std::int32_t from, std::int32_t to) const { return to < 0 ? 0 : in_->Travel(from, to); }
+    /// Travel from the start to position k, including the arc into k.
+    Ticks CostTo(std::int32_t k) const { return cost_[Idx(k)]; }
+    /// Sum of reversed arcs seq[i+1] -> seq[i] for i < k.
+    Ticks RevTo(std::int32_t k) const { return rev_[Idx(k)]; }
+
+    Ticks DepartureBefore(std::int32_t k) const { return k == 0 ? in_->DayStart() : dep_[Idx(k - 1)]; }
+    Ticks LatestArrival(std::int32_t k) const { return latest_[Idx(k)]; }
+
+    /// True when the neighbour has no lateness (only valid while NoLateness()).
+    bool Feasible(std::int32_t from, std::span<const std::int32_t> middle, std::int32_t resume) const {
+        Ticks time = from == 0 ? in_->DayStart() : dep_[Idx(from - 1)];
+        std::int32_t prev = PrevNode(from);
+        for (std::int32_t u : middle) {
+            const Arrival a = in_->Arrive(u, time + in_->Travel(prev, u), false);
+            if (!a.ok) {
+                return false;
+            }
+            time = a.start + in_->Service(u);
+            prev = u;
+        }
+        return time + Arc(prev, NodeAt(resume)) <= latest_[Idx(resume)];
+    }
+
+    /// Weighted lateness of the neighbour, or some value >= `cutoff` as soon as the result is known to be at
+    /// least `cutoff`. Simulates the old suffix only until the schedule re-joins it or falls behind it: once
+    /// service at an old position starts no earlier than before, the rest costs at least what it did.
+    Ticks PenaltyOf(std::int32_t from, std::span<const std::int32_t> middle, std::int32_t resume,
+                    Ticks cutoff = kInfinity) const {
+        Ticks time = from == 0 ? in_->DayStart() : dep_[Idx(from - 1)];
+        Ticks pen = from == 0 ? 0 : pen_[Idx(from - 1)];
+        std::int32_t prev = PrevNode(from);
+        for (std::int32_t u : middle) {
+            const Arrival a = in_->Arrive(u, time + in_->Travel(prev, u), true);
+            pen += a.lateness * Weight(u);
+            if (pen >= cutoff) {
+                return pen;
+            }
+            time = a.start + in_->Service(u);
+            prev = u;
+        }
+        const std::int32_t m = Size();
+        for (std::int32_t k = resume; k < m; ++k) {
+            const std::int32_t u = seq[Idx(k)];
+            const Arrival a = in_->Arrive(u, time + in_->Travel(prev, u), true);
+            if (a.start >= start_[Idx(k)]) {
+                const Ticks rest = pen_[Idx(m)] - (k == 0 ? 0 : pen_[Idx(k - 1)]);
+                if (a.start == start_[Idx(k)] || pen + rest >= cutoff) {
+                    return pen + rest;
+                }
+            }
+            pen += a.lateness * Weight(u);
+            if (pen >= cutoff) {
+                return pen;
+            }
+            time = a.start + in_->Service(u);
+            prev = u;
+        }
+        const Ticks end_time = in_->Closed() ? time + in_->Travel(prev, in_->End()) : time;
+        return pen + in_->EndPenalty(end_time, true);
+    }
+
+    void Apply(std::int32_t from, std::span<const std::int32_t> middle, std::int32_t resume) {
+        std::vector<std::int32_t> next;
+        next.reserve(seq.size() + middle.size());
+        next.insert(next.end(), seq.begin(), seq.begin() + from);
+        next.insert(next.end(), middle.begin(), middle.end());
+        next.insert(next.end(), seq.begin() + resume, seq.end());
+        seq = std::move(next);
+        Update();
+    }
+
+  private:
+    static std::size_t Idx(std::int32_t k) { return static_cast<std::size_t>(k); }
+    // Strict problems weigh every late tick the same while searching for a feasible order.
+    Ticks Weight(std::int32_t u) const { return in_->AllowLateness() ? in_->Weight(u) : 1; }
+
+    const Instance* in_;
+    std::vector<Ticks> start_;
+    std::vector<Ticks> dep_;
+    std::vector<Ticks> pen_;
+    std::vector<Ticks> cost_;
+    std::vector<Ticks> rev_;
+    std::vector<Ticks> latest_;
+    std::int32_t late_count_ = 0;
+};
+
+class Search {
+  public:
+    Search(const Instance& instance, const HeuristicSettings& settings)
+        : in_(instance), settings_(settings), rng_(settings.seed), deadline_(settings.time_limit_ms) {
+        const auto n = static_cast<std::size_t>(in_.NodeCount());
+        precede_.assign(n * n, 1);
+        if (in_.AllowLateness()) {
+            return;  // anything may precede anything when late visits are allowed
+        }
+        for (std::int32_t u : in_.Stops()) {
+            const Arrival a = in_.Arrive(u, in_.DayStart() + in_.Travel(in_.Start(), u), true);
+            for (std::int32_t v : in_.Stops()) {
+                const bool ok = a.start + in_.Service(u) + in_.Travel(u, v) <= in_.LastLatest(v);
+                precede_[static_cast<std::size_t>(u) * n + static_cast<std::size_t>(v)] = ok ? 1 : 0;
+            }
+        }
+    }
+
+    std::vector<std::int32_t> Run(std::int64_t& iterations);
+
+  private:
+    void LocalSearch(Route& r);
+    bool InsertUnserved(Route& r);
+    bool ReplaceWithUnserved(Route& r);
+    bool RelocateStrict(Route& r, std::int32_t p);
+    bool TwoOptStrict(Route& r, std::int32_t i);
+    bool SwapStrict(Route& r, std::int32_t i);
+    bool RelocatePenalty(Route& r);
+    void Perturb(Route& r);
+    void InsertBest(Route& r, std::int32_t u);
+    void DropLate(Route& r);
+    Route Initial();
+    /// Whether u can be served before v on some feasible route (u's earliest start, its service and the
+    /// travel still reach v before its last window closes). A necessary condition, used to prune.
+    bool CanPrecede(std::int32_t u, std::int32_t v) const {
+        return precede_[static_cast<std::size_t>(u) * static_cast<std::size_t>(in_.NodeCount()) +
+                        static_cast<std::size_t>(v)] != 0;
+    }
+
+    const Instance& in_;
+    HeuristicSettings settings_;
+    Rng rng_;
+    Deadline deadline_;
+    std::vector<std::int32_t> middle_;
+    std::vector<std::uint8_t> precede_;
+    bool force_insertion_ = false;
+};
+
+Route Search::Initial() {
+    Route r(in_);
+    for (std::int32_t u : in_.Stops()) {
+        if (in_.AllowLateness() || ServableAlone(in_, u)) {
+            r.seq.push_back(u);
+        } else {
+            r.unserved.push_back(u);
+        }
+    }
+    // Earliest deadline first is close to feasible when windows are tight, and penalty-driven local search
+    // repairs the rest.
+    std::stable_sort(r.seq.begin(), r.seq.end(), [&](std::int32_t a, std::int32_t b) {
+        return std::make_pair(in_.LastLatest(a), in_.WindowsBegin(a)->earliest) <
+               std::make_pair(in_.LastLatest(b), in_.WindowsBegin(b)->earliest);
+    });
+    r.Update();
+    if (r.NoLateness()) {
+        return r;
+    }
+    // Repair: relocation moves minimising lateness, with random kicks, for a bounded effort.
+    LocalSearch(r);
+    Route best = r;
+    const std::int64_t rounds = std::max<std::int64_t>(20, settings_.max_iterations / 10);
+    for (std::int64_t round = 0; round < rounds && !best.NoLateness() && !deadline_.Passed(); ++round) {
+        r = best;
+        for (std::int32_t kick = 0; kick < 2 && r.Size() > 1; ++kick) {
+            const std::int32_t p = rng_.Below(r.Size());
+            const std::int32_t u = r.seq[static_cast<std::size_t>(p)];
+            r.seq.erase(r.seq.begin() + p);
+            const std::int32_t q = rng_.Below(r.Size() + 1);
+            r.seq.insert(r.seq.begin() + q, u);
+        }
+        r.Update();
+        LocalSearch(r);
+        if (r.GetScore() < best.GetScore()) {
+            best = r;
+        }
+    }
+    r = best;
+    DropLate(r);
+    return r;
+}
+
+// Strict problems only: a route with lateness is not a solution, so drop the stop whose removal removes the
+// most lateness until none is left (the dropped stops become unserved and may be re-inserted later).
+void Search::DropLate(Route& r) {
+    if (in_.AllowLateness()) {
+        return;
+    }
+    while (!r.NoLateness() && r.Size() > 0) {
+        std::int32_t best_p = 0;
+        Ticks best_pen = kInfinity;
+        for (std::int32_t p = 0; p < r.Size(); ++p) {
+            const Ticks pen = r.PenaltyOf(p, {}, p + 1);
+            if (pen < best_pen) {
+                best_pen = pen;
+                best_p = p;
+            }
+        }
+        r.unserved.push_back(r.seq[static_cast<std::size_t>(best_p)]);
+        r.Apply(best_p, {}, best_p + 1);
+    }
+}
+
+bool Search::InsertUnserved(Route& r) {
+    for (std::size_t i = 0; i < r.unserved.size(); ++i) {
+        const std::int32_t u = r.unserved[i];
+        std::int32_t best_q = -1;
+        Ticks best_delta = kInfinity;
+        for (std::int32_t q = 0; q <= r.Size(); ++q) {
+            const std::int32_t a = r.PrevNode(q);
+            const std::int32_t b = r.NodeAt(q);
+            const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
+            if (delta < best_delta && r.Feasible(q, std::span(&u, 1), q)) {
+                best_delta = delta;
+                best_q = q;
+            }
+        }
+        if (best_q >= 0) {
+            r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
+            r.Apply(best_q, std::span(&u, 1), best_q);
+            return true;
+        }
+    }
+    return false;
+}
+
+// Serve an unserved stop instead of a served one when that shortens the route (same count served).
+bool Search::ReplaceWithUnserved(Route& r) {
+    for (std::size_t i = 0; i < r.unserved.size(); ++i) {
+        const std::int32_t u = r.unserved[i];
+        for (std::int32_t p = 0; p < r.Size(); ++p) {
+            const std::int32_t v = r.seq[static_cast<std::size_t>(p)];
+            const std::int32_t a = r.PrevNode(p);
+            const std::int32_t b = r.NodeAt(p + 1);
+            const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - in_.Travel(a, v) - r.Arc(v, b);
+            if (delta < 0 && r.Feasible(p, std::span(&u, 1), p + 1)) {
+                r.unserved[i] = v;
+                r.Apply(p, std::span(&u, 1), p + 1);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Or-opt: move a segment of 1-3 stops starting at position p elsewhere (same orientation). Each target is
+// checked in O(len): forward targets extend the departure time of the stops the segment jumps over one stop
+// at a time; backward targets extend, one stop at a time, the latest arrival of the stops it jumps in front
+// of. Both stop early once the jumped-over stops alone are infeasible.
+bool Search::RelocateStrict(Route& r, std::int32_t p) {
+    const std::int32_t m = r.Size();
+    for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
+        const auto seg = std::span(r.seq).subspan(static_cast<std::size_t>(p), static_cast<std::size_t>(len));
+        const std::int32_t first = seg.front();
+        const std::int32_t last = seg.back();
+        const std::int32_t before = r.PrevNode(p);
+        const std::int32_t after = r.NodeAt(p + len);
+        const Ticks removed_gain = in_.Travel(before, first) + r.Arc(last, after) - r.Arc(before, after);
+        auto through_segment = [&](Ticks time, std::int32_t prev) {
+            for (std::int32_t u : seg) {
+                const Arrival a = in_.Arrive(u, time + in_.Travel(prev, u), false);
+                if (!a.ok) {
+                    return kInfinity;
+                }
+                time = a.start + in_.Service(u);
+                prev = u;
+            }
+            return time;
+        };
+        // Forward: old[0, p) + old[p+len, q) + seg + old[q, m).
+        Ticks time = r.DepartureBefore(p);
+        std::int32_t prev = before;
+        for (std::int32_t q = p + len + 1; q <= m; ++q) {
+            const std::int32_t jumped = r.seq[static_cast<std::size_t>(q - 1)];
+            const Arrival a = in_.Arrive(jumped, time + in_.Travel(prev, jumped), false);
+            if (!a.ok) {
+                break;
+            }
+            time = a.start + in_.Service(jumped);
+            prev = jumped;
+            const std::int32_t b = r.NodeAt(q);
+            const Ticks delta = in_.Travel(prev, first) + r.Arc(last, b) - r.Arc(prev, b) - removed_gain;
+            if (delta >= 0) {
+                continue;
+            }
+            const Ticks leave = through_segment(time, prev);
+            if (leave < kInfinity && leave + r.Arc(last, b) <= r.LatestArrival(q)) {
+                middle_.assign(r.seq.begin() + p + len, r.seq.begin() + q);
+                middle_.insert(middle_.end(), seg.begin(), seg.end());
+                r.Apply(p, middle_, q);
+                return true;
+            }
+        }
+        // Backward: old[0, q) + seg + old[q, p) + old[p+len, m).
+        Ticks latest = r.LatestArrival(p + len);
+        std::int32_t next = after;
+        for (std::int32_t q = p - 1; q >= 0; --q) {
+            const std::int32_t jumped = r.seq[static_cast<std::size_t>(q)];
+            latest = in_.LatestArrival(jumped, latest - r.Arc(jumped, next) - in_.Service(jumped));
+            if (latest <= -kInfinity) {
+                break;
+            }
+            next = jumped;
+            const std::int32_t a = r.PrevNode(q);
+            const Ticks delta = in_.Travel(a, first) + in_.Travel(last, jumped) - in_.Travel(a, jumped) - removed_gain;
+            if (delta >= 0) {
+                continue;
+            }
+            const Ticks leave = through_segment(r.DepartureBefore(q), a);
+            if (leave < kInfinity && leave + in_.Travel(last, jumped) <= latest) {
+                middle_.assign(seg.begin(), seg.end());
+                middle_.insert(middle_.end(), r.seq.begin() + q, r.seq.begin() + p);
+                r.Apply(q, middle_, p + len);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// 2-opt: reverse seq[i..j]. Asymmetric costs are handled with prefix sums of forward and reversed arcs.
+bool Search::TwoOptStrict(Route& r, std::int32_t i) {
+    const std::int32_t m = r.Size();
+    {
+        const std::int32_t before = r.PrevNode(i);
+        const std::int32_t first = r.seq[static_cast<std::size_t>(i)];
+        for (std::int32_t j = i + 1; j < m; ++j) {
+            const std::int32_t last = r.seq[static_cast<std::size_t>(j)];
+            // The reversal puts `last` before `first`, and so does every longer one.
+            if (!CanPrecede(last, first)) {
+                break;
+            }
+            const std::int32_t after = r.NodeAt(j + 1);
+            const Ticks forward = r.CostTo(j) - r.CostTo(i);
+            const Ticks backward = r.RevTo(j) - r.RevTo(i);
+            const Ticks delta = in_.Travel(before, last) + r.Arc(first, after) + backward - in_.Travel(before, first) -
+                                r.Arc(last, after) - forward;
+            if (delta >= 0) {
+                continue;
+            }
+            middle_.assign(r.seq.rbegin() + (m - 1 - j), r.seq.rbegin() + (m - i));
+            if (r.Feasible(i, middle_, j + 1)) {
+                r.Apply(i, middle_, j + 1);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Exchange two non-adjacent stops (adjacent exchanges are relocations).
+bool Search::SwapStrict(Route& r, std::int32_t i) {
+    const std::int32_t m = r.Size();
+    if (i + 2 >= m) {
+        return false;
+    }
+    {
+        const std::int32_t a = r.seq[static_cast<std::size_t>(i)];
+        const std::int32_t a_prev = r.PrevNode(i);
+        const std::int32_t a_next = r.seq[static_cast<std::size_t>(i + 1)];
+        for (std::int32_t j = i + 2; j < m; ++j) {
+            const std::int32_t b = r.seq[static_cast<std::size_t>(j)];
+            const std::int32_t b_prev = r.PrevNode(j);
+            const std::int32_t b_next = r.NodeAt(j + 1);
+            const Ticks delta = in_.Travel(a_prev, b) + in_.Travel(b, a_next) + in_.Travel(b_prev, a) +
+                                r.Arc(a, b_next) - in_.Travel(a_prev, a) - in_.Travel(a, a_next) -
+                                in_.Travel(b_prev, b) - r.Arc(b, b_next);
+            if (delta >= 0) {
+                continue;
+            }
+            middle_.assign(r.seq.begin() + i, r.seq.begin() + j + 1);
+            std::swap(middle_.front(), middle_.back());
+            if (r.Feasible(i, middle_, j + 1)) {
+                r.Apply(i, middle_, j + 1);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Relocation of 1-3 stops judged by (penalty, cost); used while the route has lateness.
+bool Search::RelocatePenalty(Route& r) {
+    const std::int32_t m = r.Size();
+    const Ticks pen = r.Penalty();
+    const std::int32_t offset = m > 0 ? rng_.Below(m) : 0;
+    for (std::int32_t len = 1; len <= 3; ++len) {
+        for (std::int32_t pi = 0; pi < m; ++pi) {
+            const std::int32_t p = (pi + offset) % m;
+            if (p + len > m) {
+                continue;
+            }
+            const std::int32_t first = r.seq[static_cast<std::size_t>(p)];
+            const std::int32_t last = r.seq[static_cast<std::size_t>(p + len - 1)];
+            const std::int32_t before = r.PrevNode(p);
+            const std::int32_t after = r.NodeAt(p + len);
+            const Ticks removed_gain = in_.Travel(before, first) + r.Arc(last, after) - r.Arc(before, after);
+            for (std::int32_t q = 0; q <= m; ++q) {
+                if (q >= p && q <= p + len) {
+                    continue;
+                }
+                const std::int32_t a = r.PrevNode(q);
+                const std::int32_t b = r.NodeAt(q);
+                const Ticks delta = in_.Travel(a, first) + r.Arc(last, b) - r.Arc(a, b) - removed_gain;
+                middle_.clear();
+                std::int32_t from = 0;
+                std::int32_t resume = 0;
+                if (q > p) {
+                    from = p;
+                    resume = q;
+                    middle_.insert(middle_.end(), r.seq.begin() + p + len, r.seq.begin() + q);
+                    middle_.insert(middle_.end(), r.seq.begin() + p, r.seq.begin() + p + len);
+                } else {
+                    from = q;
+                    resume = p + len;
+                    middle_.insert(middle_.end(), r.seq.begin() + p, r.seq.begin() + p + len);
+                    middle_.insert(middle_.end(), r.seq.begin() + q, r.seq.begin() + p);
+                }
+                // Accept when new_pen < pen, or (when lateness is allowed, so the route may stay late) new_pen ==
+                // pen and the move is shorter. Strict problems only need the repair; the strict moves then
+                // shorten the route much faster.
+                const bool shorter_counts = in_.AllowLateness() && delta < 0;
+                const Ticks new_pen = r.PenaltyOf(from, middle_, resume, shorter_counts ? pen + 1 : pen);
+                if (new_pen < pen || (new_pen == pen && shorter_counts)) {
+                    r.Apply(from, middle_, resume);
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+// Repairs lateness first (penalty-driven relocations), then sweeps the positions applying improving strict
+// moves around each one; a sweep costs O(m^2) move evaluations however many moves it applies. Stops
+// when a sweep, insertion of unserved stops and replacement by unserved stops all fail.
+void Search::LocalSearch(Route& r) {
+    std::int32_t steps = 0;
+    while (!r.NoLateness() && RelocatePenalty(r)) {
+        // Checking the clock costs ~20 ns; every few moves keeps the overshoot far below a millisecond.
+        if (++steps % 16 == 0 && deadline_.Passed()) {
+            return;
+        }
+    }
+    if (!r.NoLateness()) {
+        return;
+    }
+    bool improved = true;
+    while (improved) {
+        improved = false;
+        while (InsertUnserved(r)) {
+            improved = true;
+        }
+        for (std::int32_t p = 0; p < r.Size(); ++p) {
+            while (p < r.Size() && (RelocateStrict(r, p) || TwoOptStrict(r, p) || SwapStrict(r, p))) {
+                improved = true;
+            }
+            if (p % 32 == 31 && deadline_.Passed()) {
+                return;
+            }
+        }
+        if (!improved) {
+            improved = ReplaceWithUnserved(r);
+        }
+    }
+}
+
+// Cheapest insertion of u at a position that keeps the route free of lateness; if there is none (or the
+// route is already late), the position with the least (penalty, cost). Letting the route become late
+// here, and repairing it in the local search, is what lets the search cross between the disconnected
+// feasible regions that tight windows create.
+void Search::InsertBest(Route& r, std::int32_t u) {
+    std::int32_t best_q = -1;
+    Ticks best_delta = kInfinity;
+    if (r.NoLateness()) {
+        for (std::int32_t q = 0; q <= r.Size(); ++q) {
+            const std::int32_t a = r.PrevNode(q);
+            const std::int32_t b = r.NodeAt(q);
+            const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
+            if (delta < best_delta && r.Feasible(q, std::span(&u, 1), q)) {
+                best_delta = delta;
+                best_q = q;
+            }
+        }
+    }
+    // Forcing a stop in only pays when the route serves (almost) every stop (the TSPTW case); when the day
+    // is over-full, the repair would almost always end by dropping a stop again, at O(m^2) cost.
+    if (best_q < 0 && !in_.AllowLateness() && !force_insertion_) {
+        r.unserved.push_back(u);
+        return;
+    }
+    if (best_q < 0) {
+        auto best = std::make_pair(kInfinity, kInfinity);
+        for (std::int32_t q = 0; q <= r.Size(); ++q) {
+            const std::int32_t a = r.PrevNode(q);
+            const std::int32_t b = r.NodeAt(q);
+            const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
+            const auto key = std::make_pair(r.PenaltyOf(q, std::span(&u, 1), q, best.first + 1), delta);
+            if (key < best) {
+                best = key;
+                best_q = q;
+            }
+        }
+    }
+    r.Apply(best_q, std::span(&u, 1), best_q);
+}
+
+// Ruin and recreate: remove a few stops (random, a consecutive string, or stops near a random stop) and
+// reinsert them one by one at their cheapest position.
+void Search::Perturb(Route& r) {
+    const std::int32_t m = r.Size();
+    if (m < 2) {
+        return;
+    }
+    force_insertion_ = r.unserved.size() <= 1;
+    // At least 3: removing 2 stops from small routes mostly leads back to the same local optimum.
+    const std::int32_t max_k = std::clamp(m / 8, 3, 12);
+    const std::int32_t k = 2 + rng_.Below(max_k - 1);
+    std::vector<std::int32_t> removed;
+    const std::int32_t kind = rng_.Below(3);
+    const std::int32_t seed_pos = rng_.Below(m);
+    const std::int32_t seed = r.seq[static_cast<std::size_t>(seed_pos)];
+    std::vector<std::int32_t> targets;
+    if (kind == 0) {
+        for (std::int32_t i = 0; i < k; ++i) {
+            targets.push_back(r.seq[static_cast<std::size_t>(rng_.Below(m))]);
+        }
+    } else if (kind == 1) {
+        for (std::int32_t i = 0; i < k && seed_pos + i < m; ++i) {
+            targets.push_back(r.seq[static_cast<std::size_t>(seed_pos + i)]);
+        }
+    } else {
+        std::vector<std::int32_t> by_distance = r.seq;
+        std::sort(by_distance.begin(), by_distance.end(), [&](std::int32_t a, std::int32_t b) {
+            return std::make_pair(in_.Travel(seed, a) + in_.Travel(a, seed), a) <
+                   std::make_pair(in_.Travel(seed, b) + in_.Travel(b, seed), b);
+        });
+        targets.assign(by_distance.begin(), by_distance.begin() + std::min(k, m));
+    }
+    for (std::int32_t u : targets) {
+        const auto it = std::find(r.seq.begin(), r.seq.end(), u);
+        if (it == r.seq.end()) {
+            continue;
+        }
+        const auto p = static_cast<std::int32_t>(it - r.seq.begin());
+        // Without the triangle inequality a removal can delay later stops; keep the route free of lateness.
+        if (r.NoLateness() && !r.Feasible(p, {}, p + 1)) {
+            continue;
+        }
+        r.Apply(p, {}, p + 1);
+        removed.push_back(u);
+    }
+    // Give unserved stops another chance: they compete with the removed ones for the freed time.
+    if (!r.unserved.empty() && rng_.Below(2) == 0) {
+        const auto i = static_cast<std::size_t>(rng_.Below(static_cast<std::int32_t>(r.unserved.size())));
+        removed.push_back(r.unserved[i]);
+        r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    // Random order, or by closing time (which favours feasibility when windows are tight).
+    if (rng_.Below(2) == 0) {
+        for (std::size_t i = removed.size(); i > 1; --i) {
+            std::swap(removed[i - 1], removed[static_cast<std::size_t>(rng_.Below(static_cast<std::int32_t>(i)))]);
+        }
+    } else {
+        std::sort(removed.begin(), removed.end(),
+                  [&](std::int32_t a, std::int32_t b) { return in_.LastLatest(a) < in_.LastLatest(b); });
+    }
+    for (std::int32_t u : removed) {
+        InsertBest(r, u);
+    }
+}
+
+std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
+    Route current = Initial();
+    LocalSearch(current);
+    Route best = current;
+    std::int64_t since_improvement = 0;
+    const std::int64_t restart_after = std::max<std::int64_t>(20, settings_.max_iterations / 10);
+    // Record-to-record travel: accept any route within 0.5 % of the best with as many stops served.
+    constexpr double kTolerance = 0.005;
+    iterations = 0;
+    while (iterations < settings_.max_iterations && !deadline_.Passed() && !best.seq.empty()) {
+        ++iterations;
+        Route candidate = current;
+        Perturb(candidate);
+        LocalSearch(candidate);
+        if (!candidate.NoLateness()) {
+            DropLate(candidate);
+            LocalSearch(candidate);
+        }
+        const Score score = candidate.GetScore();
+        const Score best_score = best.GetScore();
+        if (score < best_score) {
+            best = candidate;
+            current = std::move(candidate);
+            since_improvement = 0;
+            continue;
+        }
+        if (std::get<0>(score) == std::get<0>(best_score) && std::get<1>(score) == std::get<1>(best_score) &&
+            static_cast<double>(std::get<2>(score)) <=
+                static_cast<double>(std::get<2>(best_score)) * (1 + kTolerance)) {
+            current = std::move(candidate);
+        }
+        if (++since_improvement >= restart_after) {
+            current = best;
+            since_improvement = 0;
+        }
+    }
+    return best.seq;
+}
+
+}  // namespace
+
+std::vector<std::int32_t> SolveHeuristicOrder(const Instance& instance, const HeuristicSettings& settings,
+                                              std::int64_t& iterations) {
+    Search search(instance, settings);
+    return search.Run(iterations);
+}
+
+}  // namespace rounds::routing::internal
