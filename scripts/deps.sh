@@ -12,6 +12,12 @@ PACKAGES=(
   procps iproute2 util-linux
 )
 
+# The web client needs Node.js and npm (Debian's are enough); a machine that already has a newer Node.js
+# (e.g. one that bundles npm) keeps it.
+if [ -f "$(dirname "${BASH_SOURCE[0]}")/../web/package.json" ] && ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

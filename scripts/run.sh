@@ -4,6 +4,8 @@
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses earlier builds.
+export CCACHE_BASEDIR="$REPO" CCACHE_NOHASHDIR=1
 
 scripts/deps.sh
 echo "run: building (release)..."

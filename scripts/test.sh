@@ -4,6 +4,8 @@
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (CI) reuses earlier builds.
+export CCACHE_BASEDIR="$REPO" CCACHE_NOHASHDIR=1
 ART="$REPO/build/test-results"
 rm -rf "$ART"; mkdir -p "$ART"
 SECONDS=0

@@ -72,14 +72,20 @@ int main(int argc, char** argv) {
                      "nppes, nppes-locations, nucc, dac, facility-affiliation, hospitals, partb, partd, "
                      "open-payments or zcta")
         ->required();
-    ingest->add_option("input", ingest_options.input, "A file, a .zip as CMS distributes them, or a directory")
+    ingest->add_option("input", ingest_options.input,
+                       "A file, a .zip as CMS distributes them, a directory, or an http(s) URL (resumable download)")
         ->required();
     ingest->add_option("--release", ingest_options.release, "Release label for lineage (default: the file name)");
     ingest->add_option("--year", ingest_year, "Data year of Part B/D (default: from the file name)");
     ingest->add_option("--mode", ingest_options.mode, "nppes: auto (from the file name), full or incremental");
     ingest->add_option("--max-reject-rate", ingest_options.max_reject_rate,
                        "Above this share of rejected rows the load changes nothing (default 0.05)");
-    ingest->add_option("--geocoder", ingest_options.geocoder, "zcta (offline ZIP centroids) or none");
+    ingest->add_option("--geocoder", ingest_options.geocoder,
+                       "zcta (offline ZIP centroids), census (Census batch geocoder, then ZIP centroids) or none");
+    ingest->add_option("--geocoder-url", ingest_options.geocoder_url,
+                       "Census batch geocoder base URL (default the public service)");
+    ingest->add_option("--sha256", ingest_options.expected_sha256,
+                       "Expected SHA-256 of the input (64 hex digits); a mismatch loads nothing");
     bool ingest_quiet = false;
     ingest->add_flag("--quiet", ingest_quiet, "No live progress line");
 

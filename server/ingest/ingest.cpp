@@ -13,8 +13,10 @@
 #include "db/sync_connection.h"
 #include "ingest/archive.h"
 #include "ingest/byte_source.h"
+#include "ingest/census_geocoder.h"
 #include "ingest/copy_writer.h"
 #include "ingest/dataset.h"
+#include "ingest/http_client.h"
 #include "ingest/progress.h"
 #include "ingest/sql.h"
 #include "ingest/staging_parser.h"
@@ -37,10 +39,6 @@ std::string Lower(std::string s) {
 
 // A directory input holds a release's files: take the largest file whose name contains the dataset's hint.
 std::string ResolveInput(const std::string& input, const DatasetSpec& spec) {
-    if (input.starts_with("http://") || input.starts_with("https://")) {
-        throw core::Error(core::ErrorKind::kInvalid, "URL inputs are not supported by this build yet: download " +
-                                                         input + " and pass the file (or its .zip)");
-    }
     std::error_code ec;
     if (!fs::exists(input, ec)) {
         throw core::Error(core::ErrorKind::kInvalid, "input not found: " + input);
@@ -134,13 +132,42 @@ IngestReport Ingest(const IngestOptions& options) {
     if (options.mode != "auto" && options.mode != "full" && options.mode != "incremental") {
         throw core::Invalid("mode", "must be auto, full or incremental");
     }
-    if (options.geocoder != "zcta" && options.geocoder != "none") {
-        throw core::Invalid("geocoder", "must be zcta or none (address-level HTTP geocoding is not built yet)");
+    if (options.geocoder != "zcta" && options.geocoder != "census" && options.geocoder != "none") {
+        throw core::Invalid("geocoder", "must be zcta, census or none");
     }
-    const std::string input = ResolveInput(options.input, *spec);
-    const std::string file_name = fs::path(input).filename().string();
+    if (options.geocoder == "census" && options.geocoder_url.empty()) {
+        throw core::Invalid("geocoder_url", "the census geocoder needs the service's base URL");
+    }
+    if (!options.expected_sha256.empty() &&
+        (options.expected_sha256.size() != 64 ||
+         options.expected_sha256.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)) {
+        throw core::Invalid("expected_sha256", "must be 64 hexadecimal digits");
+    }
+    const HttpTimeouts download_timeouts{options.http_connect_timeout_seconds, options.http_stall_timeout_seconds, 0};
+    // Lineage, logs and messages never show URL credentials or query tokens.
+    const std::string shown_input = IsHttpUrl(options.input) ? RedactUrl(options.input) : options.input;
 
     IngestReport report;
+    std::string local_input = options.input;
+    if (IsHttpUrl(options.input)) {
+        if (options.object_store_dir.empty()) {
+            throw core::Invalid("object_store_dir", "URL inputs are downloaded into the object-storage directory");
+        }
+        DownloadRequest request;
+        request.url = options.input;
+        request.dir = (fs::path(options.object_store_dir) / "downloads").string();
+        request.expected_sha256 = options.expected_sha256;
+        request.timeouts = download_timeouts;
+        request.attempts = options.download_attempts;
+        request.progress = options.progress && ::isatty(STDERR_FILENO) != 0;
+        const DownloadedFile downloaded = DownloadFile(request);
+        local_input = downloaded.path;
+        report.downloaded_path = downloaded.path;
+        report.download_resumed_from = downloaded.resumed_from;
+    }
+    const std::string input = ResolveInput(local_input, *spec);
+    const std::string file_name = fs::path(input).filename().string();
+
     if (spec->year_mode == YearMode::kRequired) {
         report.data_year = options.year ? options.year : InferYearFromFileName(file_name);
         if (!report.data_year) {
@@ -172,19 +199,30 @@ IngestReport Ingest(const IngestOptions& options) {
     } else {
         report.checksum_sha256 = Sha256File(input);
     }
+    if (!report.downloaded_path.empty() && !report.archive_path.empty()) {
+        std::error_code ec;
+        fs::remove(report.downloaded_path, ec);  // the archive holds the same bytes
+    }
+    if (!options.expected_sha256.empty() && Lower(options.expected_sha256) != report.checksum_sha256) {
+        throw core::Invalid("expected_sha256", "checksum mismatch for " + shown_input + ": expected " +
+                                                   Lower(options.expected_sha256) + ", the file has " +
+                                                   report.checksum_sha256 + "; nothing was loaded");
+    }
     const std::string release = options.release.empty() ? file_name : options.release;
 
     db::SyncConnection conn(options.database_url);
     const std::vector<db::Param> dataset_param{P(spec->name)};
     conn.Exec(sql::kLockDataset, dataset_param);
     conn.Exec(sql::kAbandonRunning, dataset_param);
-    const std::string options_json = "{\"max_reject_rate\":" + std::to_string(options.max_reject_rate) +
-                                     ",\"geocoder\":" + JsonString(options.geocoder) +
-                                     ",\"mode\":" + JsonString(report.mode) +
-                                     ",\"input\":" + JsonString(options.input) + "}";
+    const std::string options_json =
+        "{\"max_reject_rate\":" + std::to_string(options.max_reject_rate) +
+        ",\"geocoder\":" + JsonString(options.geocoder) +
+        (options.geocoder == "census" ? ",\"geocoder_url\":" + JsonString(RedactUrl(options.geocoder_url))
+                                      : std::string()) +
+        ",\"mode\":" + JsonString(report.mode) + ",\"input\":" + JsonString(shown_input) + "}";
     const std::vector<db::Param> load_params{
         P(spec->name),
-        P(options.input),
+        P(shown_input),
         P(release),
         report.data_year ? db::Param(std::to_string(*report.data_year)) : db::Param(),
         P(report.mode),
@@ -195,7 +233,7 @@ IngestReport Ingest(const IngestOptions& options) {
     const db::Param load_id_param = P(report.load_id);
     core::LogInfo("ingest_start", {{"dataset", spec->name},
                                    {"load_id", report.load_id},
-                                   {"input", options.input},
+                                   {"input", shown_input},
                                    {"release", release},
                                    {"mode", report.mode},
                                    {"sha256", report.checksum_sha256},
@@ -306,6 +344,18 @@ IngestReport Ingest(const IngestOptions& options) {
                 continue;
             }
             current = st.name;
+            if (options.geocoder == "census" && st.name == sql::kGeocodeChangedStep) {
+                // Fill the address cache for addresses it does not know; the step below reads it.
+                CensusOptions census;
+                census.url = options.geocoder_url;
+                census.benchmark = options.geocoder_benchmark;
+                census.batch_size = options.geocoder_batch_size;
+                census.timeouts = {options.http_connect_timeout_seconds, 0, options.geocoder_timeout_seconds};
+                const CensusStats gs = GeocodeWithCensus(conn, census);
+                report.geocode_sent += gs.sent;
+                report.geocode_matched += gs.matched;
+                report.geocode_batches += gs.batches;
+            }
             const db::Result r = st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql);
             if (st.counts) {
                 report.rows_inserted += static_cast<uint64_t>(r.GetInt(0, 0));
@@ -358,6 +408,10 @@ int RunIngest(const IngestOptions& options, std::ostream& out) {
             out << "  inserted " << r.rows_inserted << ", updated " << r.rows_updated << ", unchanged "
                 << r.rows_unchanged << ", removed " << r.rows_removed << "\n"
                 << "  sha256 " << r.checksum_sha256 << "\n";
+            if (r.geocode_batches > 0) {
+                out << "  geocoded " << r.geocode_sent << " new addresses with the census geocoder ("
+                    << r.geocode_matched << " matched, " << r.geocode_batches << " requests)\n";
+            }
             if (r.rows_rejected > 0 || r.warnings > 0) {
                 out << "  see: SELECT line, field, reason FROM ref.ingest_reject WHERE load_id = " << r.load_id
                     << " ORDER BY line\n";

@@ -3,6 +3,9 @@
 #include <numeric>
 
 namespace rounds::ingest::sql {
+
+const std::string_view kGeocodeChangedStep = "geocode.changed_addresses";
+
 namespace {
 
 std::string Join(const std::vector<std::string>& items, std::string_view sep, std::string_view prefix = "") {
@@ -100,7 +103,7 @@ const std::string kAddressHash = "md5(lower(concat_ws('|', line1, line2, city, s
 // Assigns a point to every address whose text changed since it was last geocoded: the address-level cache
 // first (filled by an HTTP geocoder), else the ZIP's ZCTA centroid, else 'unmatched'.
 const Statement kGeocodeChanged{
-    "geocode.changed_addresses",
+    std::string(kGeocodeChangedStep),
     "WITH todo AS ("
     " SELECT a.address_id, coalesce(c.geog, z.geog) AS geog,"
     "        CASE WHEN c.geog IS NOT NULL THEN 'address' WHEN z.geog IS NOT NULL THEN 'zip_centroid'"
@@ -480,5 +483,22 @@ const std::string_view kFailLoad =
 const std::string_view kCopyRejects =
     "COPY ref.ingest_reject (load_id, file, line, field, reason, raw, severity) FROM STDIN (FORMAT binary)";
 const std::string_view kAnalyzeStage = "ANALYZE ";
+
+// The address-level geocoder's work list: live US addresses awaiting geocoding that the cache does not know,
+// one per address hash, in hash order (keyset pages: $1 the last hash of the previous page, $2 the page size).
+const std::string_view kGeocodePendingAddresses =
+    "SELECT DISTINCT ON (a.address_hash) a.address_hash, a.line1, a.city, a.state, a.zip5"
+    "  FROM ref.physician_address a"
+    " WHERE a.geocoded_hash IS DISTINCT FROM a.address_hash AND a.removed_at IS NULL"
+    "   AND a.line1 IS NOT NULL AND coalesce(a.country, 'US') = 'US' AND a.address_hash > $1"
+    "   AND NOT EXISTS (SELECT 1 FROM ref.geocode_cache c WHERE c.address_hash = a.address_hash)"
+    " ORDER BY a.address_hash LIMIT $2::int";
+// One batch of geocoder answers: parallel arrays of hash, lon, lat (NULL: no match), quality; $5 provider.
+const std::string_view kGeocodeCacheStore =
+    "INSERT INTO ref.geocode_cache (address_hash, geog, quality, provider)"
+    " SELECT h, CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography END, q, $5"
+    "   FROM unnest($1::text[], $2::float8[], $3::float8[], $4::text[]) AS u(h, lon, lat, q)"
+    " ON CONFLICT (address_hash) DO UPDATE SET geog = EXCLUDED.geog, quality = EXCLUDED.quality,"
+    "        provider = EXCLUDED.provider, created_at = now()";
 
 }  // namespace rounds::ingest::sql

@@ -23,6 +23,10 @@ struct Statement {
 
 enum class Mode { kFull, kIncremental };
 
+/// Name of the plan step that geocodes changed addresses from the cache and ZCTA centroids: an HTTP geocoder
+/// fills the cache just before it.
+extern const std::string_view kGeocodeChangedStep;
+
 /// The merge plan for a dataset: statements in order. The staging table must be loaded.
 std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode);
 
@@ -42,5 +46,9 @@ extern const std::string_view kFinishLoad;      // $1 load_id, $2 inserted, $3 u
 extern const std::string_view kFailLoad;        // $1 load_id, $2 error
 extern const std::string_view kCopyRejects;     // binary COPY into ref.ingest_reject
 extern const std::string_view kAnalyzeStage;    // formatted with the stage table name
+
+// Address-level geocoding (HTTP geocoders fill ref.geocode_cache before the geocode step reads it).
+extern const std::string_view kGeocodePendingAddresses;  // $1 after this hash, $2 limit -> hash, line1, city, ...
+extern const std::string_view kGeocodeCacheStore;        // $1 hashes, $2 lons, $3 lats, $4 qualities (arrays), $5
 
 }  // namespace rounds::ingest::sql

@@ -1,0 +1,69 @@
+// After `vite build`: (1) fills the service worker's precache list and version, (2) writes a .gz
+// next to every compressible file (rounds serve sends it when the client accepts gzip), (3) prints
+// the size of the JavaScript the first page loads, gzip, and fails above the 200 kB budget.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const DIST = 'dist';
+const BUDGET = 200 * 1024;
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const files = walk(DIST)
+  .filter((f) => !f.endsWith('.gz'))
+  .map((f) => `/${relative(DIST, f).split('\\').join('/')}`);
+
+// 1. Service worker precache: the shell, its assets, manifest and icons (not the worker itself).
+const precache = files.filter((f) => f !== '/sw.js').sort();
+const swPath = join(DIST, 'sw.js');
+const version = createHash('sha256')
+  .update(precache.join('\n'))
+  .update(readFileSync(join(DIST, 'index.html')))
+  .update(readFileSync(swPath))
+  .digest('hex')
+  .slice(0, 12);
+const sw = readFileSync(swPath, 'utf8')
+  .replace("'__ROUNDS_VERSION__'", JSON.stringify(version))
+  .replace("['__ROUNDS_PRECACHE__']", JSON.stringify(precache));
+writeFileSync(swPath, sw);
+
+// 2. Precompressed copies.
+const COMPRESSIBLE = /\.(js|css|html|svg|json|webmanifest|txt|map)$/;
+let gzCount = 0;
+for (const f of files) {
+  if (!COMPRESSIBLE.test(f)) continue;
+  const p = join(DIST, f);
+  const raw = readFileSync(p);
+  if (raw.length < 512) continue;
+  const gz = gzipSync(raw, { level: 9 });
+  if (gz.length < raw.length) {
+    writeFileSync(`${p}.gz`, gz);
+    gzCount += 1;
+  }
+}
+
+// 3. Initial JavaScript: the entry script and the chunks index.html preloads.
+const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+let total = 0;
+for (const f of initial) {
+  total += gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+console.log(
+  `postbuild: sw.js version ${version}, ${precache.length} files precached, ${gzCount} .gz files`,
+);
+console.log(
+  `postbuild: initial JavaScript ${kb(total)} gzip (${initial.join(', ')}); budget ${kb(BUDGET)}`,
+);
+if (total > BUDGET) {
+  console.error('postbuild: initial JavaScript is over budget');
+  process.exit(1);
+}
