@@ -116,6 +116,8 @@ BEGIN
 END \$\$;
 ALTER ROLE rounds_owner PASSWORD '$owner';
 ALTER ROLE rounds_app PASSWORD '$app';
+-- Dropping a throw-away database WITH (FORCE) ends the app role's lingering sessions: the owner needs that right.
+GRANT pg_signal_backend TO rounds_owner;
 SQL
   if ! super_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='rounds_template'" | grep -q 1; then
     super_psql -d postgres -c "CREATE DATABASE rounds_template OWNER rounds_owner"

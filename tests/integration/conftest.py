@@ -179,6 +179,21 @@ def temp_cluster():
     c.destroy()
 
 
+def drop_database(name):
+    """Drops a throw-away database, retrying briefly while sessions of a just-stopped server wind down."""
+    def attempt():
+        psql(OWNER_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return True
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return attempt()
+        except subprocess.CalledProcessError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def psql(url, sql):
     return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", url, "-c", sql],
                           check=True, capture_output=True, text=True).stdout.strip()
@@ -191,4 +206,4 @@ def unmigrated_db():
     name = "rounds_it_" + uuid.uuid4().hex[:10]
     psql(OWNER_URL, f"CREATE DATABASE {name} TEMPLATE rounds_template")
     yield OWNER_URL.rsplit("/", 1)[0] + "/" + name
-    psql(OWNER_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    drop_database(name)

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import BIN, OWNER_URL, APP_URL, Server, psql, require_env
+from conftest import BIN, OWNER_URL, APP_URL, Server, drop_database, psql, require_env
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CMS = os.path.join(REPO, "..", "shared", "data", "cms")
@@ -55,7 +55,7 @@ def real():
     s = start(app)
     yield s
     s.stop()
-    psql(OWNER_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    drop_database(name)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def generated(tmp_path_factory):
     s = start(app)
     yield s, out, owner
     s.stop()
-    psql(OWNER_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    drop_database(name)
 
 
 def rows(path):
