@@ -29,7 +29,7 @@ std::optional<int64_t> ParseBytes(std::string_view v) {
     int64_t mult = 1;
     char last = static_cast<char>(std::tolower(static_cast<unsigned char>(v.back())));
     if (last == 'k' || last == 'm' || last == 'g') {
-        mult = last == 'k' ? 1024 : last == 'm' ? 1024 * 1024 : 1024LL * 1024 * 1024;
+        mult = last == 'k' ? 1024 : last == 'm' ? int64_t{1024} * 1024 : int64_t{1024} * 1024 * 1024;
         v.remove_suffix(1);
     }
     auto n = ParseInt(v);
@@ -134,7 +134,7 @@ std::vector<SettingDef> BuildSettings() {
     s.push_back(IntSetting("http-max-connections", "ROUNDS_HTTP_MAX_CONNECTIONS", &Config::http_max_connections, 1,
                            1000000, "int", "Open client connections at most; connections past it are closed at once."));
     s.push_back(IntSetting("http-header-limit", "ROUNDS_HTTP_HEADER_LIMIT", &Config::http_header_limit_bytes, 1024,
-                           1024 * 1024, "bytes", "Largest request head (request line + headers); larger gets 431."));
+                           int64_t{1024} * 1024, "bytes", "Largest request head (request line + headers); larger gets 431."));
     s.push_back(IntSetting("http-body-limit", "ROUNDS_HTTP_BODY_LIMIT", &Config::http_body_limit_bytes, 0,
                            int64_t{1} << 32, "bytes", "Largest request body; larger gets 413 without being read."));
     s.push_back(IntSetting("http-header-timeout-ms", "ROUNDS_HTTP_HEADER_TIMEOUT_MS", &Config::http_header_timeout_ms,
@@ -167,10 +167,10 @@ std::vector<SettingDef> BuildSettings() {
                            &Config::access_token_ttl_seconds, 30, 3600, "int",
                            "Lifetime of a JWT access token; also the longest a disabled user keeps API access."));
     s.push_back(IntSetting("refresh-token-ttl-seconds", "ROUNDS_REFRESH_TOKEN_TTL_SECONDS",
-                           &Config::refresh_token_ttl_seconds, 300, 365 * 24 * 3600, "int",
+                           &Config::refresh_token_ttl_seconds, 300, int64_t{365} * 24 * 3600, "int",
                            "Lifetime of a refresh token (each refresh issues a new one)."));
     s.push_back(IntSetting("argon2-memory-kib", "ROUNDS_ARGON2_MEMORY_KIB", &Config::argon2_memory_kib, 1024,
-                           4 * 1024 * 1024, "int", "Argon2id memory per password hash in KiB (see docs/security.md)."));
+                           int64_t{4} * 1024 * 1024, "int", "Argon2id memory per password hash in KiB (see docs/security.md)."));
     s.push_back(IntSetting("argon2-time-cost", "ROUNDS_ARGON2_TIME_COST", &Config::argon2_time_cost, 1, 20, "int",
                            "Argon2id passes over memory."));
     s.push_back(IntSetting("argon2-parallelism", "ROUNDS_ARGON2_PARALLELISM", &Config::argon2_parallelism, 1, 16, "int",

@@ -26,8 +26,8 @@ struct Config {
     int io_threads = 0;
     int cpu_threads = 0;
     int http_max_connections = 10000;
-    int64_t http_header_limit_bytes = 16 * 1024;
-    int64_t http_body_limit_bytes = 1024 * 1024;
+    int64_t http_header_limit_bytes = int64_t{16} * 1024;
+    int64_t http_body_limit_bytes = int64_t{1024} * 1024;
     int http_header_timeout_ms = 10000;
     int http_body_timeout_ms = 30000;
     int http_idle_timeout_ms = 60000;
