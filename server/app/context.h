@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/service.h"
+#include "crm/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "physicians/service.h"
@@ -13,6 +14,7 @@ struct AppContext {
     physicians::PhysicianService* physicians = nullptr;
     auth::AuthService* auth = nullptr;
     http::Metrics* metrics = nullptr;
+    crm::CrmService* crm = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

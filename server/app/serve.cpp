@@ -122,10 +122,12 @@ int RunServe(const core::Config& config) {
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});
 
+    crm::CrmService crm_service(pool, config.storage_dir);
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
     ctx.physicians = &physician_service;
+    ctx.crm = &crm_service;
     ctx.metrics = &metrics;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
