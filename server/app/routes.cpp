@@ -80,6 +80,11 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
            "reject a data correction"});
     r.Add({"GET", "/api/v1/crm/physicians/{npi}/overrides", cr.Overlay(), Access::kAuthenticated,
            "the organisation's corrections of a physician's public data"});
+    for (const auto& name : crm::ReportNames()) {
+        r.Add({"GET", "/api/v1/reports/" + name, cr.Report(name), Access::kAuthenticated, "report: " + name});
+    }
+    r.Add({"GET", "/api/v1/reports/sunshine/export", cr.SunshineExport(), Access::kAdmin,
+           "Open Payments general-payment file (CSV)"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <chrono>
 
 #include "core/error.h"
 #include "core/npi.h"
@@ -231,6 +232,80 @@ http::Handler Handlers::Overlay() const {
             throw core::Invalid("npi", "must be a 10-digit NPI with a valid check digit");
         }
         co_return Response::Json(200, co_await Svc(s).Overlay(Who(req), *npi));
+    };
+}
+
+const std::vector<std::string>& ReportNames() {
+    static const std::vector<std::string> kNames{
+        "activity", "coverage", "pipeline", "spend", "sunshine", "call-plan-attainment", "sample-reconciliation"};
+    return kNames;
+}
+
+namespace {
+
+int CurrentYear() {
+    auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    return static_cast<int>(std::chrono::year_month_day(days).year());
+}
+
+int YearParam(const Request& req) {
+    auto y = req.Query("year");
+    if (!y) {
+        return CurrentYear();
+    }
+    int n = 0;
+    auto [ptr, ec] = std::from_chars(y->data(), y->data() + y->size(), n);
+    if (ec != std::errc() || ptr != y->data() + y->size() || n < 2013 || n > 2100) {
+        throw core::Invalid("year", "must be a program year from 2013 to 2100");
+    }
+    return n;
+}
+
+CrmService::ReportParams ParseReport(const Request& req) {
+    CrmService::ReportParams p;
+    p.year = YearParam(req);
+    for (const auto& [key, value] : req.query) {
+        if (key == "from" || key == "to") {
+            if (!IsDate(value) && !IsTimestamp(value)) {
+                throw core::Invalid(key, "must be a date YYYY-MM-DD or an RFC 3339 time");
+            }
+            (key == "from" ? p.from : p.to) = value;
+        } else if (key == "cycle_start") {
+            if (!IsDate(value)) {
+                throw core::Invalid(key, "must be a date YYYY-MM-DD");
+            }
+            p.cycle_start = value;
+        } else if (key == "npi") {
+            p.npi = core::ParseNpi(value);
+            if (!p.npi) {
+                throw core::Invalid("npi", "must be a 10-digit NPI with a valid check digit");
+            }
+        } else if (key != "year") {
+            throw core::Invalid(key, "is not a parameter of this report (from, to, year, npi, cycle_start)");
+        }
+    }
+    return p;
+}
+
+}  // namespace
+
+http::Handler Handlers::Report(std::string name) const {
+    return [s = service, name](Request& req) -> asio::awaitable<Response> {
+        std::string body = co_await Svc(s).Report(Who(req), name, ParseReport(req));
+        Response r = Response::Json(200, std::move(body));
+        r.headers.Set("Cache-Control", "private, no-cache");
+        co_return r;
+    };
+}
+
+http::Handler Handlers::SunshineExport() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        auto file = co_await Svc(s).SunshineExport(Who(req), YearParam(req), Client(req));
+        Response r = Response::Text(200, std::move(file.bytes), file.content_type);
+        r.headers.Set("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");
+        r.headers.Set("Cache-Control", "private, no-store");
+        r.headers.Set("X-Row-Count", std::to_string(file.rows));
+        co_return r;
     };
 }
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "crm/entity.h"
 #include "crm/service.h"
 #include "http/router.h"
@@ -7,6 +10,9 @@
 namespace rounds::crm {
 
 /// Thin HTTP shells over CrmService: parse (body, If-Match, list parameters), call, serialise with the ETag.
+/// The report names served under /api/v1/reports/.
+const std::vector<std::string>& ReportNames();
+
 struct Handlers {
     CrmService* service = nullptr;
 
@@ -26,6 +32,9 @@ struct Handlers {
     http::Handler Amendments() const;
     http::Handler DecideChangeRequest(bool approve) const;
     http::Handler Overlay() const;
+    /// GET /api/v1/reports/<name> (see CrmService::Report) and the Open Payments file.
+    http::Handler Report(std::string name) const;
+    http::Handler SunshineExport() const;
 };
 
 }  // namespace rounds::crm

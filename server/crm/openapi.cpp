@@ -522,6 +522,113 @@ json::object OpenApiFragment() {
                   json::object{{"200", Ok("OK", Ref("PhysicianOverrides"))}, {"400", ResponseRef("BadRequest")}});
     overlay["parameters"] = json::array{Param("npi", "path", Str(), true, "")};
     paths["/api/v1/crm/physicians/{npi}/overrides"] = json::object{{"get", overlay}};
+    // Reports.
+    auto num = [] { return json::object{{"type", "number"}, {"nullable", true}}; };
+    auto obj = [](json::object props) { return json::object{{"type", "object"}, {"properties", std::move(props)}}; };
+    auto arr = [](json::object item) { return json::object{{"type", "array"}, {"items", std::move(item)}}; };
+    auto items = [&](json::object row) { return obj(json::object{{"items", arr(std::move(row))}}); };
+    schemas["ActivityReport"] = items(obj({{"owner_id", Str("uuid")},
+                                           {"rep", Str()},
+                                           {"week", Str()},
+                                           {"channel", Str()},
+                                           {"status", Str()},
+                                           {"calls", num()}}));
+    json::object tier_row = obj({{"tier", Str()}, {"targets", num()}, {"visited", num()}, {"coverage_pct", num()}});
+    schemas["CoverageReport"] =
+        obj({{"from", Str("date-time")},
+             {"to", Str("date-time")},
+             {"tiers", arr(tier_row)},
+             {"total", obj({{"targets", num()}, {"visited", num()}, {"coverage_pct", num()}})}});
+    schemas["PipelineReport"] = obj({{"stages", arr(obj({{"stage", Str()},
+                                                         {"probability", num()},
+                                                         {"count", num()},
+                                                         {"amount", num()},
+                                                         {"weighted_amount", num()},
+                                                         {"avg_days_in_stage", num()},
+                                                         {"reached", num()},
+                                                         {"conversion_pct", num()}}))},
+                                     {"total", obj({{"count", num()}, {"amount", num()}})}});
+    schemas["SpendReport"] = items(obj({{"owner_id", Str("uuid")},
+                                        {"rep", Str()},
+                                        {"nature", Str()},
+                                        {"items", num()},
+                                        {"amount", num()},
+                                        {"attendees", num()}}));
+    schemas["SunshineReport"] =
+        obj({{"year", num()},
+             {"op_min_item", num()},
+             {"op_annual_threshold", num()},
+             {"physicians", arr(obj({{"npi", num()},
+                                     {"name", Str()},
+                                     {"state", Str({}, true)},
+                                     {"total", num()},
+                                     {"transfers", num()},
+                                     {"items", arr(obj({{"date", Str("date")},
+                                                        {"amount", num()},
+                                                        {"nature", Str()},
+                                                        {"form", Str()},
+                                                        {"running_total", num()},
+                                                        {"spend_item_id", Str("uuid")},
+                                                        {"reportable", json::object{{"type", "boolean"}}}}))},
+                                     {"warnings", arr(Str())}}))}});
+    json::object attain = obj({{"targets", num()},
+                               {"reached", num()},
+                               {"reach_pct", num()},
+                               {"planned", num()},
+                               {"done", num()},
+                               {"scheduled", num()},
+                               {"frequency_pct", num()}});
+    json::object attain_rep = attain;
+    attain_rep["properties"].as_object()["owner_id"] = Str("uuid");
+    attain_rep["properties"].as_object()["rep"] = Str();
+    schemas["CallPlanAttainmentReport"] =
+        obj({{"cycle_start", Str("date", true)}, {"reps", arr(attain_rep)}, {"team", attain}});
+    schemas["SampleReconciliationReport"] = items(obj({{"lot_id", Str("uuid")},
+                                                       {"owner_id", Str("uuid")},
+                                                       {"rep", Str()},
+                                                       {"lot_number", Str()},
+                                                       {"product_id", Str("uuid")},
+                                                       {"product", Str()},
+                                                       {"expires_on", Str("date")},
+                                                       {"expired", json::object{{"type", "boolean"}}},
+                                                       {"received", num()},
+                                                       {"dropped", num()},
+                                                       {"returned", num()},
+                                                       {"adjusted", num()},
+                                                       {"expected_on_hand", num()},
+                                                       {"recorded_on_hand", num()},
+                                                       {"sampled_on_calls", num()},
+                                                       {"discrepancy", json::object{{"type", "boolean"}}}}));
+    const std::vector<std::pair<std::string, std::string>> reports{
+        {"activity", "Calls per rep per ISO week by channel and status"},
+        {"coverage", "Share of target physicians visited in a period (default the last 90 days), by tier"},
+        {"pipeline", "Opportunity value and count by stage, weighted value, conversion, days in stage"},
+        {"spend", "Spend by rep and nature of payment"},
+        {"sunshine", "Transfers of value per physician in a program year: running totals, threshold and cap warnings"},
+        {"call-plan-attainment", "Reach and frequency, planned vs done vs scheduled, per rep and team"},
+        {"sample-reconciliation", "Per lot: received - dropped - returned (+ adjusted) vs on hand; discrepancies"}};
+    for (const auto& [name, summary] : reports) {
+        json::object op = Operation(
+            "report" + Pascal(name), summary + " (rep: own rows, manager: team, admin: org)",
+            json::object{{"200", Ok("OK", Ref(Pascal(name) + "Report"))}, {"400", ResponseRef("BadRequest")}});
+        op["parameters"] = json::array{
+            Param("from", "query", Str(), false, "date or RFC 3339 time"),
+            Param("to", "query", Str(), false, "date or RFC 3339 time (exclusive)"),
+            Param("year", "query", json::object{{"type", "integer"}}, false,
+                  "program year (sunshine; default this year)"),
+            Param("npi", "query", Str(), false, "one physician (sunshine)"),
+            Param("cycle_start", "query", Str("date"), false, "plans of this cycle (default: cycles running today)")};
+        paths["/api/v1/reports/" + name] = json::object{{"get", op}};
+    }
+    json::object op_file = Operation(
+        "exportOpenPayments", "Open Payments general-payment submission file (CSV) of a program year; admins; audited",
+        json::object{{"200", json::object{{"description", "CSV"},
+                                          {"content", json::object{{"text/csv", json::object{{"schema", Str()}}}}}}},
+                     {"400", ResponseRef("BadRequest")},
+                     {"403", Problem("Admins only")}});
+    op_file["parameters"] = json::array{
+        Param("year", "query", json::object{{"type", "integer"}}, false, "program year (default this year)")};
+    paths["/api/v1/reports/sunshine/export"] = json::object{{"get", op_file}};
     return json::object{{"paths", paths}, {"schemas", schemas}};
 }
 

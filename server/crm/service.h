@@ -98,6 +98,17 @@ class CrmService {
     boost::asio::awaitable<ExportFile> Export(const http::Principal& who, const Entity& entity, ListQuery query,
                                               std::string format, auth::ClientInfo client);
 
+    /// Reports (reports.cpp), scoped like every read: a rep's own rows, a manager's team, an admin's organisation.
+    struct ReportParams {
+        std::optional<std::string> from, to, cycle_start;
+        int year = 0;
+        std::optional<int64_t> npi;
+    };
+    /// `name`: activity, coverage, pipeline, spend, sunshine, call-plan-attainment, sample-reconciliation.
+    boost::asio::awaitable<std::string> Report(const http::Principal& who, std::string name, ReportParams params);
+    /// The Open Payments general-payment submission layout (CSV) of one program year; admins; audited.
+    boost::asio::awaitable<ExportFile> SunshineExport(const http::Principal& who, int year, auth::ClientInfo client);
+
     db::Pool& Pool() { return pool_; }
     const std::string& StorageDir() const { return storage_dir_; }
 

@@ -127,3 +127,194 @@ inline constexpr db::Statement kUpsertOverride{
 inline constexpr db::Statement kOverlay{"crm_overlay", "SELECT crm.physician_overlay($1)::text"};
 
 }  // namespace rounds::crm::sql
+
+namespace rounds::crm::sql::reports {
+
+// Every report reads only rows the caller may see (kVisible on the row's owner): a rep their own, a manager
+// their team's, an admin the organisation's. $1 is always the organisation.
+
+/// Calls per rep per ISO week by channel and status. $2 from, $3 to (timestamptz, optional).
+inline constexpr db::Statement kActivity{
+    "crm_report_activity",
+    "SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.week, x.rep, x.channel, x.status), '[]')::text FROM ("
+    " SELECT t.owner_id, u.display_name AS rep,"
+    "  to_char(date_trunc('week', t.starts_at AT TIME ZONE 'UTC'), 'IYYY-\"W\"IW') AS week, t.channel, t.status,"
+    "  count(*) AS calls"
+    " FROM crm.call t JOIN crm.app_user u ON u.org_id = t.org_id AND u.id = t.owner_id"
+    " WHERE t.org_id = $1 AND t.deleted_at IS NULL AND (t.owner_id IS NULL OR crm.current_app_role() = 'admin' OR "
+    "  t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"
+    "  AND ($2::timestamptz IS NULL OR t.starts_at >= $2::timestamptz)"
+    "  AND ($3::timestamptz IS NULL OR t.starts_at < $3::timestamptz)"
+    " GROUP BY 1, 2, 3, 4, 5) x"};
+
+/// Share of target physicians (visible target accounts) with a completed visible call in [$2, $3), by tier.
+inline constexpr db::Statement kCoverage{
+    "crm_report_coverage",
+    "WITH targets AS ("
+    " SELECT coalesce(t.tier, '(none)') AS tier, t.npi FROM crm.account t"
+    " WHERE t.org_id = $1 AND t.deleted_at IS NULL AND t.is_target AND t.npi IS NOT NULL"
+    "  AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " visited AS ("
+    " SELECT DISTINCT c.npi FROM crm.call c WHERE c.org_id = $1 AND c.deleted_at IS NULL AND c.status = 'completed'"
+    "  AND c.starts_at >= coalesce($2::timestamptz, now() - interval '90 days')"
+    "  AND c.starts_at < coalesce($3::timestamptz, now())"
+    "  AND (crm.current_app_role() = 'admin' OR c.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " by_tier AS ("
+    " SELECT g.tier, count(*) AS targets, count(v.npi) AS visited,"
+    "  round(100.0 * count(v.npi) / count(*), 1) AS coverage_pct"
+    " FROM targets g LEFT JOIN visited v ON v.npi = g.npi GROUP BY g.tier)"
+    "SELECT jsonb_build_object('from', coalesce($2::timestamptz, now() - interval '90 days'),"
+    " 'to', coalesce($3::timestamptz, now()),"
+    " 'tiers', coalesce((SELECT jsonb_agg(to_jsonb(b) ORDER BY b.tier) FROM by_tier b), '[]'),"
+    " 'total', (SELECT jsonb_build_object('targets', coalesce(sum(targets), 0), 'visited', coalesce(sum(visited), 0),"
+    "  'coverage_pct', round(100.0 * sum(visited) / nullif(sum(targets), 0), 1)) FROM by_tier))::text"};
+
+/// Pipeline by the organisation's stages: count, value, probability-weighted value, average days in the stage,
+/// and conversion (share of the opportunities that ever reached the stage, from the stage history).
+inline constexpr db::Statement kPipeline{
+    "crm_report_pipeline",
+    "WITH o AS (SELECT t.* FROM crm.opportunity t WHERE t.org_id = $1 AND t.deleted_at IS NULL"
+    "  AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " stages AS (SELECT s.ord, s.v ->> 'name' AS stage, (s.v ->> 'probability')::numeric AS probability"
+    "  FROM crm.crm_settings cs, jsonb_array_elements(cs.opportunity_stages) WITH ORDINALITY AS s(v, ord)"
+    "  WHERE cs.org_id = $1),"
+    " current AS (SELECT stage, count(*) AS n, sum(amount) AS amount,"
+    "  round(avg(extract(epoch FROM now() - stage_changed_at) / 86400)::numeric, 1) AS age FROM o GROUP BY stage),"
+    " reached AS (SELECT h.to_stage AS stage, count(DISTINCT h.opportunity_id) AS n FROM crm.opportunity_stage h"
+    "  JOIN o ON o.id = h.opportunity_id WHERE h.org_id = $1 GROUP BY 1),"
+    " total AS (SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM o)"
+    "SELECT jsonb_build_object('stages', coalesce((SELECT jsonb_agg(jsonb_build_object("
+    "  'stage', s.stage, 'probability', s.probability, 'count', coalesce(c.n, 0), 'amount', coalesce(c.amount, 0),"
+    "  'weighted_amount', round(coalesce(c.amount, 0) * s.probability / 100, 2), 'avg_days_in_stage', c.age,"
+    "  'reached', coalesce(r.n, 0),"
+    "  'conversion_pct', CASE WHEN total.n > 0 THEN round(100.0 * coalesce(r.n, 0) / total.n, 1) END) ORDER BY s.ord)"
+    "  FROM stages s LEFT JOIN current c ON c.stage = s.stage LEFT JOIN reached r ON r.stage = s.stage"
+    "  CROSS JOIN total), '[]'),"
+    " 'total', (SELECT jsonb_build_object('count', n, 'amount', amount) FROM total))::text"};
+
+/// Spend by rep and nature of payment in [$2, $3) (dates).
+inline constexpr db::Statement kSpend{
+    "crm_report_spend",
+    "SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.rep, x.nature), '[]')::text FROM ("
+    " SELECT t.owner_id, u.display_name AS rep, t.nature, count(*) AS items, sum(t.amount) AS amount,"
+    "  sum(t.attendee_count) AS attendees"
+    " FROM crm.spend_item t JOIN crm.app_user u ON u.org_id = t.org_id AND u.id = t.owner_id"
+    " WHERE t.org_id = $1 AND t.deleted_at IS NULL"
+    "  AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"
+    "  AND ($2::date IS NULL OR t.spent_on >= $2::date) AND ($3::date IS NULL OR t.spent_on < $3::date)"
+    " GROUP BY 1, 2, 3) x"};
+
+/// The organisation's own transfers of value per covered recipient in program year $2 (optionally one NPI $3),
+/// with running totals and warnings (federal aggregate threshold, state caps) from the settings.
+inline constexpr db::Statement kSunshine{
+    "crm_report_sunshine",
+    "WITH s AS (SELECT spend_caps, op_min_item, op_annual_threshold FROM crm.crm_settings WHERE org_id = $1),"
+    " r AS (SELECT t.npi, t.amount, t.state, i.spent_on, i.nature, i.form, i.id AS item_id,"
+    "  sum(t.amount) OVER (PARTITION BY t.npi ORDER BY i.spent_on, i.id) AS running_total"
+    "  FROM crm.spend_recipient t JOIN crm.spend_item i ON i.org_id = t.org_id AND i.id = t.spend_item_id"
+    "   AND i.deleted_at IS NULL"
+    "  WHERE t.org_id = $1 AND t.deleted_at IS NULL"
+    "   AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"
+    "   AND i.spent_on >= make_date($2::int, 1, 1) AND i.spent_on < make_date($2::int + 1, 1, 1)"
+    "   AND ($3::bigint IS NULL OR t.npi = $3::bigint)),"
+    " per AS (SELECT r.npi, max(r.state) AS state, sum(r.amount) AS total, count(*) AS transfers,"
+    "  jsonb_agg(jsonb_build_object('date', r.spent_on, 'amount', r.amount, 'nature', r.nature, 'form', r.form,"
+    "   'running_total', r.running_total, 'spend_item_id', r.item_id,"
+    "   'reportable', r.amount >= s.op_min_item OR (SELECT sum(amount) FROM r r2 WHERE r2.npi = r.npi)"
+    "    > s.op_annual_threshold) ORDER BY r.spent_on, r.item_id) AS items"
+    "  FROM r CROSS JOIN s GROUP BY r.npi)"
+    "SELECT jsonb_build_object('year', $2::int, 'op_min_item', s.op_min_item,"
+    " 'op_annual_threshold', s.op_annual_threshold,"
+    " 'physicians', coalesce(jsonb_agg(jsonb_build_object('npi', per.npi,"
+    "  'name', concat_ws(' ', p.first_name, p.last_name), 'state', per.state, 'total', per.total,"
+    "  'transfers', per.transfers, 'items', per.items,"
+    "  'warnings', to_jsonb(array_remove(ARRAY["
+    "   CASE WHEN per.total > s.op_annual_threshold THEN 'federal: the annual total ' || per.total ||"
+    "    ' exceeds the Open Payments aggregate threshold ' || s.op_annual_threshold ||"
+    "    ': every transfer to this physician is reportable' END,"
+    "   CASE WHEN per.state IS NOT NULL AND s.spend_caps ? per.state"
+    "    AND per.total > (s.spend_caps ->> per.state)::numeric THEN 'state: the annual total ' || per.total ||"
+    "    ' exceeds the ' || per.state || ' cap of ' || (s.spend_caps ->> per.state) END], NULL)))"
+    "  ORDER BY per.total DESC, per.npi) FILTER (WHERE per.npi IS NOT NULL), '[]'))::text"
+    " FROM s LEFT JOIN per ON true LEFT JOIN ref.physician p ON p.npi = per.npi"
+    " GROUP BY s.op_min_item, s.op_annual_threshold"};
+
+/// Reportable transfers of program year $2 for the Open Payments general-payment file: one row per covered
+/// recipient and spend item (the organisation's admins only).
+inline constexpr db::Statement kSunshineRows{
+    "crm_report_sunshine_rows",
+    "WITH s AS (SELECT op_min_item, op_annual_threshold FROM crm.crm_settings WHERE org_id = $1),"
+    " r AS (SELECT t.id, t.npi, t.amount, i.spent_on, i.nature, i.form, i.description,"
+    "  sum(t.amount) OVER (PARTITION BY t.npi) AS year_total, i.call_id"
+    "  FROM crm.spend_recipient t JOIN crm.spend_item i ON i.org_id = t.org_id AND i.id = t.spend_item_id"
+    "   AND i.deleted_at IS NULL"
+    "  WHERE t.org_id = $1 AND t.deleted_at IS NULL"
+    "   AND i.spent_on >= make_date($2::int, 1, 1) AND i.spent_on < make_date($2::int + 1, 1, 1))"
+    "SELECT r.id::text, r.npi::text, coalesce(p.first_name, ''), coalesce(p.middle_name, ''),"
+    " coalesce(p.last_name, ''), coalesce(p.name_suffix, ''), coalesce(p.practice_line1, ''),"
+    " coalesce(p.practice_line2, ''), coalesce(p.practice_city, ''), coalesce(p.practice_state, ''),"
+    " coalesce(left(p.practice_postal_code, 5), ''), coalesce(tx.taxonomy_code, ''),"
+    " coalesce(crm.licence_state(r.npi), ''), r.amount::text, to_char(r.spent_on, 'MM/DD/YYYY'), r.form, r.nature,"
+    " coalesce(r.description, ''),"
+    " coalesce((SELECT string_agg(pr.name, '; ') FROM crm.call c JOIN crm.product pr ON pr.org_id = c.org_id"
+    "  AND pr.id = ANY (c.products) WHERE c.org_id = $1 AND c.id = r.call_id), '')"
+    " FROM r CROSS JOIN s LEFT JOIN ref.physician p ON p.npi = r.npi"
+    " LEFT JOIN LATERAL (SELECT taxonomy_code FROM ref.physician_taxonomy x WHERE x.npi = r.npi"
+    "  ORDER BY x.is_primary DESC NULLS LAST, x.slot LIMIT 1) tx ON true"
+    " WHERE r.amount >= s.op_min_item OR r.year_total > s.op_annual_threshold"
+    " ORDER BY r.npi, r.spent_on, r.id"};
+
+/// Call-plan attainment per rep and for the team: reach (targets with a completed call) and frequency (completed
+/// calls, capped at plan, over planned), with the calls still scheduled. Plans of cycle $2 (or running today).
+inline constexpr db::Statement kAttainment{
+    "crm_report_attainment",
+    "WITH p AS (SELECT t.* FROM crm.call_plan t WHERE t.org_id = $1 AND t.deleted_at IS NULL"
+    "  AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"
+    "  AND (($2::date IS NOT NULL AND t.cycle_start = $2::date)"
+    "   OR ($2::date IS NULL AND current_date BETWEEN t.cycle_start AND t.cycle_end))),"
+    " c AS (SELECT p.id, count(k.id) FILTER (WHERE k.status = 'completed') AS done,"
+    "  count(k.id) FILTER (WHERE k.status = 'planned') AS scheduled FROM p"
+    "  LEFT JOIN crm.call k ON k.org_id = p.org_id AND k.owner_id = p.owner_id AND k.npi = p.npi"
+    "   AND k.channel = p.channel AND k.deleted_at IS NULL AND k.starts_at >= p.cycle_start"
+    "   AND k.starts_at < p.cycle_end + 1 GROUP BY p.id),"
+    " per AS (SELECT p.owner_id, count(DISTINCT p.npi) AS targets,"
+    "  count(DISTINCT p.npi) FILTER (WHERE c.done > 0) AS reached, sum(p.planned_calls) AS planned,"
+    "  sum(least(c.done, p.planned_calls)) AS done_in_plan, sum(c.done) AS done, sum(c.scheduled) AS scheduled"
+    "  FROM p JOIN c ON c.id = p.id GROUP BY p.owner_id)"
+    "SELECT jsonb_build_object('cycle_start', $2::date,"
+    " 'reps', coalesce((SELECT jsonb_agg(jsonb_build_object('owner_id', per.owner_id, 'rep', u.display_name,"
+    "  'targets', per.targets, 'reached', per.reached,"
+    "  'reach_pct', round(100.0 * per.reached / nullif(per.targets, 0), 1), 'planned', per.planned,"
+    "  'done', per.done, 'scheduled', per.scheduled,"
+    "  'frequency_pct', round(100.0 * per.done_in_plan / nullif(per.planned, 0), 1)) ORDER BY u.display_name)"
+    "  FROM per JOIN crm.app_user u ON u.org_id = $1 AND u.id = per.owner_id), '[]'),"
+    " 'team', (SELECT jsonb_build_object('targets', coalesce(sum(targets), 0), 'reached', coalesce(sum(reached), 0),"
+    "  'planned', coalesce(sum(planned), 0), 'done', coalesce(sum(done), 0),"
+    "  'scheduled', coalesce(sum(scheduled), 0),"
+    "  'reach_pct', round(100.0 * sum(reached) / nullif(sum(targets), 0), 1),"
+    "  'frequency_pct', round(100.0 * sum(done_in_plan) / nullif(sum(planned), 0), 1)) FROM per))::text"};
+
+/// Per lot: received − dropped − returned (+ adjustments) = expected on hand, against the recorded on-hand and
+/// the samples recorded on calls; any difference is flagged.
+inline constexpr db::Statement kReconciliation{
+    "crm_report_reconciliation",
+    "SELECT coalesce(jsonb_agg(to_jsonb(y) ORDER BY y.rep, y.lot_number), '[]')::text FROM ("
+    " SELECT x.*, x.received - x.dropped - x.returned + x.adjusted AS expected_on_hand,"
+    "  (x.received - x.dropped - x.returned + x.adjusted) <> x.recorded_on_hand"
+    "   OR x.dropped <> x.sampled_on_calls AS discrepancy FROM ("
+    "  SELECT t.id AS lot_id, t.owner_id, u.display_name AS rep, t.lot_number, t.product_id, pr.name AS product,"
+    "   t.expires_on, t.expires_on < current_date AS expired, t.on_hand AS recorded_on_hand,"
+    "   coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'received'), 0) AS received,"
+    "   coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'dropped'), 0) AS dropped,"
+    "   coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'returned'), 0) AS returned,"
+    "   coalesce(sum(m.quantity) FILTER (WHERE m.kind = 'adjusted'), 0) AS adjusted,"
+    "   (SELECT coalesce(sum(cs.quantity), 0) FROM crm.call_sample cs WHERE cs.org_id = t.org_id"
+    "    AND cs.lot_id = t.id AND cs.deleted_at IS NULL) AS sampled_on_calls"
+    "  FROM crm.sample_lot t JOIN crm.app_user u ON u.org_id = t.org_id AND u.id = t.owner_id"
+    "  JOIN crm.product pr ON pr.org_id = t.org_id AND pr.id = t.product_id"
+    "  LEFT JOIN crm.sample_txn m ON m.org_id = t.org_id AND m.lot_id = t.id AND m.deleted_at IS NULL"
+    "  WHERE t.org_id = $1 AND t.deleted_at IS NULL"
+    "   AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"
+    "  GROUP BY t.id, u.display_name, pr.name) x) y"};
+
+}  // namespace rounds::crm::sql::reports

@@ -153,6 +153,10 @@ def crm_isolation_entries():
     e[("POST", "/api/v1/calls/{id}/submit")] = all_roles(412, 404)
     e[("POST", "/api/v1/calls/{id}/amendments")] = all_roles(412, 404)
     e[("GET", "/api/v1/calls/{id}/amendments")] = all_roles(200, 404)
+    for name in ("activity", "coverage", "pipeline", "spend", "sunshine", "call-plan-attainment",
+                 "sample-reconciliation"):
+        e[("GET", f"/api/v1/reports/{name}")] = all_roles(200, None)
+    e[("GET", "/api/v1/reports/sunshine/export")] = {"rep": (403, None), "manager": (403, None), "admin": (200, None)}
     for verb in ("approve", "reject"):
         e[("POST", f"/api/v1/change-requests/{{id}}/{verb}")] = {"rep": (403, 403), "manager": (403, 403),
                                                                  "admin": (200, 404)}
@@ -186,7 +190,7 @@ class CrmIsolation:
 
     def handles(self, path):
         return any(path.startswith(f"/api/v1/{n}") for n in CRM_OWNED + list(CRM_SHARED_WRITERS)) or \
-            path.startswith("/api/v1/crm/")
+            path.startswith(("/api/v1/crm/", "/api/v1/reports/"))
 
     def create_body(self, key, name):
         if name == "accounts":

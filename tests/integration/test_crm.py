@@ -450,3 +450,119 @@ def test_exports_are_exactly_the_filtered_list_and_audited(world, ca):
     audit = a["api"]["admin"].get("/api/v1/admin/audit?action=crm.export&limit=200").json()["items"]
     mine = [e for e in audit if e["actor_id"] == a["rep2"]["id"]]
     assert len(mine) >= 2 and '"status":"done"' in mine[0]["detail"]
+
+
+# ----- Reports ------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reports_org(srv):
+    """A fresh organisation for the report tests, so their figures are exact."""
+    w = make_world(srv)
+    org = w["A"]
+    org["api"] = {r: Api(srv, org[r]) for r in ("admin", "manager", "rep", "rep2")}
+    org["cat"] = setup_org_catalogue(org["api"]["admin"])
+    org["physicians"] = w["physicians"]
+    return org
+
+
+def test_sunshine_running_totals_warnings_and_open_payments_file(reports_org):
+    org = reports_org
+    admin, rep = org["api"]["admin"], org["api"]["rep"]
+    ca_npi = next(p["npi"] for p in org["physicians"] if p["state"] == "CA")
+    vt_npi = next(p["npi"] for p in org["physicians"] if p["state"] == "VT")
+    s = admin.get("/api/v1/crm/settings").json()
+    assert float(s["op_min_item"]) == 13.82 and float(s["op_annual_threshold"]) == 138.13
+    admin.patch("/api/v1/crm/settings", {"spend_caps": {"VT": 0}}, version=s["version"])
+    for day, amount in (("2025-02-01", 10), ("2025-03-01", 100), ("2025-04-01", 40)):
+        rep.create("calls", visit(ca_npi, starts_at=f"{day}T12:00:00Z", channel="video",
+                                  spend=[{"kind": "meal", "amount": amount}]))
+    rep.create("calls", visit(vt_npi, starts_at="2025-05-01T12:00:00Z", channel="video",
+                              spend=[{"kind": "meal", "amount": 12, "attendee_count": 2}]))
+    rep.create("calls", visit(ca_npi, starts_at="2026-01-05T12:00:00Z", channel="video",
+                              spend=[{"kind": "gift", "amount": 5}]))
+    report = admin.get("/api/v1/reports/sunshine?year=2025").json()
+    by_npi = {str(p["npi"]): p for p in report["physicians"]}
+    ca_row, vt_row = by_npi[ca_npi], by_npi[vt_npi]
+    assert float(ca_row["total"]) == 150 and [float(i["running_total"]) for i in ca_row["items"]] == [10, 110, 150]
+    assert any(w.startswith("federal") for w in ca_row["warnings"])
+    assert all(i["reportable"] for i in ca_row["items"])  # the aggregate crossed: even the $10 item
+    assert float(vt_row["total"]) == 6 and any(w.startswith("state") for w in vt_row["warnings"])
+    assert not vt_row["items"][0]["reportable"]
+    # The rep's own view matches (all rows are theirs); another rep sees none of them.
+    assert len(rep.get("/api/v1/reports/sunshine?year=2025").json()["physicians"]) == 2
+    assert org["api"]["rep2"].get("/api/v1/reports/sunshine?year=2025").json()["physicians"] == []
+    problem(admin.get("/api/v1/reports/sunshine?year=1999"), 400)
+    problem(rep.get("/api/v1/reports/sunshine/export?year=2025"), 403)
+    f = admin.get("/api/v1/reports/sunshine/export?year=2025")
+    assert f.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(f.text)))
+    assert [r["Covered Recipient NPI"] for r in rows] == [ca_npi] * 3  # the VT $6 is under both thresholds
+    assert rows[0]["Nature of Payment or Transfer of Value"] == "Food and Beverage"
+    assert rows[0]["Date of Payment"] == "02/01/2025" and rows[0]["Total Amount of Payment USDollars"] == "10.00"
+    assert rows[0]["Covered Recipient License State code1"] == "CA"
+
+
+def test_activity_coverage_pipeline_spend_and_team_scope(reports_org):
+    org = reports_org
+    admin, mgr, rep, rep2 = (org["api"][r] for r in ("admin", "manager", "rep", "rep2"))
+    npis = [p["npi"] for p in org["physicians"]]
+    for i, npi in enumerate(npis[:4]):
+        rep.create("accounts", {"npi": npi, "is_target": True, "tier": "A" if i < 2 else "B"})
+    rep.create("calls", visit(npis[0], starts_at="2026-06-01T10:00:00Z", channel="in_person"))
+    rep.create("calls", visit(npis[2], starts_at="2026-06-02T10:00:00Z", channel="phone"))
+    rep.create("calls", visit(npis[1], starts_at="2026-06-03T10:00:00Z", channel="phone", status="planned"))
+    rep2.create("calls", visit(npis[3], starts_at="2026-06-03T10:00:00Z", channel="video"))
+    cov = mgr.get("/api/v1/reports/coverage?from=2026-06-01&to=2026-07-01").json()
+    tiers = {t["tier"]: t for t in cov["tiers"]}
+    assert (tiers["A"]["targets"], tiers["A"]["visited"]) == (2, 1)
+    assert (tiers["B"]["targets"], tiers["B"]["visited"]) == (2, 1)  # rep2's visit is outside the team
+    act = mgr.get("/api/v1/reports/activity?from=2026-06-01&to=2026-07-01").json()["items"]
+    assert sum(r["calls"] for r in act) == 3 and {r["owner_id"] for r in act} == {org["rep"]["id"]}
+    assert {(r["channel"], r["status"]) for r in act} == {("in_person", "completed"), ("phone", "completed"),
+                                                          ("phone", "planned")}
+    assert sum(r["calls"] for r in admin.get("/api/v1/reports/activity?from=2026-06-01&to=2026-07-01")
+               .json()["items"]) == 4
+    acc = rep.get(f"/api/v1/accounts?npi={npis[0]}").json()["items"][0]
+    o1 = rep.create("opportunities", {"account_id": acc["id"], "name": "A", "stage": "prospect", "amount": 1000})
+    o2 = rep.create("opportunities", {"account_id": acc["id"], "name": "B", "stage": "prospect", "amount": 3000})
+    rep.patch(f"/api/v1/opportunities/{o2['id']}", {"stage": "proposal"}, version=o2["version"])
+    pipe = mgr.get("/api/v1/reports/pipeline").json()
+    st = {s["stage"]: s for s in pipe["stages"]}
+    assert (st["prospect"]["count"], float(st["prospect"]["amount"])) == (1, 1000)
+    assert float(st["proposal"]["weighted_amount"]) == 1500 and st["proposal"]["conversion_pct"] == 50
+    assert st["prospect"]["reached"] == 2 and pipe["total"]["count"] == 2
+    assert o1["id"]
+    spend = admin.get("/api/v1/reports/spend?from=2025-01-01&to=2027-01-01").json()["items"]
+    assert spend and all({"rep", "nature", "amount"} <= set(r) for r in spend)
+
+
+def test_call_plan_attainment_and_sample_reconciliation(reports_org):
+    org = reports_org
+    admin, mgr, rep = org["api"]["admin"], org["api"]["manager"], org["api"]["rep"]
+    ca_npis = [p["npi"] for p in org["physicians"] if p["state"] == "CA"]
+    for npi in ca_npis[:3]:
+        rep.create("call-plans", {"npi": npi, "cycle_start": "2026-07-01", "cycle_end": "2026-09-30",
+                                  "channel": "in_person", "planned_calls": 2})
+    rep.create("calls", visit(ca_npis[0], starts_at="2026-07-10T10:00:00Z"))
+    rep.create("calls", visit(ca_npis[0], starts_at="2026-08-10T10:00:00Z"))
+    rep.create("calls", visit(ca_npis[0], starts_at="2026-09-10T10:00:00Z"))  # beyond plan: not counted twice
+    rep.create("calls", visit(ca_npis[1], starts_at="2026-07-11T10:00:00Z"))
+    rep.create("calls", visit(ca_npis[2], starts_at="2026-09-29T10:00:00Z", status="planned"))
+    att = mgr.get("/api/v1/reports/call-plan-attainment?cycle_start=2026-07-01").json()
+    r = att["reps"][0]
+    assert (r["targets"], r["reached"], r["planned"], r["done"], r["scheduled"]) == (3, 2, 6, 4, 1)
+    assert float(r["frequency_pct"]) == 50.0 and float(r["reach_pct"]) == 66.7
+    assert att["team"]["planned"] == 6
+    lot = admin.create("sample-lots", {"product_id": org["cat"]["drug"]["id"], "lot_number": "REC-1",
+                                       "expires_on": "2030-01-01", "quantity": 10, "owner_id": org["rep"]["id"]})
+    rep.create("calls", visit(ca_npis[0], starts_at="2026-07-15T10:00:00Z", samples=[
+        {"product_id": org["cat"]["drug"]["id"], "lot_id": lot["id"], "quantity": 3}]))
+    rep.create("sample-transactions", {"lot_id": lot["id"], "kind": "returned", "quantity": 2})
+    rec = {x["lot_id"]: x for x in mgr.get("/api/v1/reports/sample-reconciliation").json()["items"]}[lot["id"]]
+    assert (rec["received"], rec["dropped"], rec["returned"], rec["expected_on_hand"], rec["recorded_on_hand"]) == \
+        (10, 3, 2, 5, 5)
+    assert rec["discrepancy"] is False
+    # A discrepancy (on-hand changed outside the ledger) is flagged.
+    sql(f"UPDATE crm.sample_lot SET on_hand = 4 WHERE id = '{lot['id']}'")
+    rec = {x["lot_id"]: x for x in mgr.get("/api/v1/reports/sample-reconciliation").json()["items"]}[lot["id"]]
+    assert rec["discrepancy"] is True
