@@ -123,7 +123,8 @@ CREATE TABLE crm.import_journal (
     seq         bigserial,
     entity      text        NOT NULL,
     entity_id   uuid        NOT NULL,
-    before      jsonb,
+    before      jsonb,       -- the row before the import; NULL when the import created it
+    after_version bigint     NOT NULL,  -- a revert refuses rows changed since
     PRIMARY KEY (import_id, seq),
     FOREIGN KEY (org_id, import_id) REFERENCES crm.import_job (org_id, id)
 );

@@ -85,6 +85,13 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     }
     r.Add({"GET", "/api/v1/reports/sunshine/export", cr.SunshineExport(), Access::kAdmin,
            "Open Payments general-payment file (CSV)"});
+    for (const char* kind : {"accounts", "call-plans", "calls"}) {
+        r.Add({"POST", std::string("/api/v1/imports/") + kind, cr.Import(kind), Access::kAuthenticated,
+               "CSV import keyed by NPI (dry_run=true: report only)"});
+    }
+    r.Add({"GET", "/api/v1/imports", cr.ListImports(), Access::kAuthenticated, "imports you may see"});
+    r.Add({"GET", "/api/v1/imports/{id}", cr.GetImport(), Access::kAuthenticated, "one import"});
+    r.Add({"POST", "/api/v1/imports/{id}/revert", cr.RevertImport(), Access::kAuthenticated, "undo a whole import"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

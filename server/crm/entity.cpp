@@ -221,6 +221,16 @@ std::vector<Entity> Build() {
         v.push_back(std::move(e));
     }
     {
+        Entity e = Make("imports", "import_job", "import", true);
+        e.routed = false;
+        e.patchable = false;
+        e.deletable = false;
+        e.fields = {F("kind", T::kText).ReadOnly().Filter(), F("status", T::kText).ReadOnly().Filter(),
+                    F("rows_total", T::kInt).ReadOnly(),     F("rows_created", T::kInt).ReadOnly(),
+                    F("rows_updated", T::kInt).ReadOnly(),   F("errors", T::kJson).ReadOnly()};
+        v.push_back(std::move(e));
+    }
+    {
         Entity e = Make("crm-settings", "crm_settings", "crm settings", false);
         e.routed = false;
         e.deletable = false;

@@ -309,4 +309,44 @@ http::Handler Handlers::SunshineExport() const {
     };
 }
 
+http::Handler Handlers::Import(std::string kind) const {
+    return [s = service, kind](Request& req) -> asio::awaitable<Response> {
+        auto ct = req.headers.Get("Content-Type").value_or("");
+        if (!ct.starts_with("text/csv")) {
+            throw core::Error(core::ErrorKind::kUnsupportedMediaType,
+                              "an import body is text/csv (got \"" + std::string(ct) + "\")");
+        }
+        bool dry_run = false;
+        for (const auto& [key, value] : req.query) {
+            if (key != "dry_run" || (value != "true" && value != "false")) {
+                throw core::Invalid(key, "the only parameter is dry_run=true|false");
+            }
+            dry_run = value == "true";
+        }
+        auto result = co_await Svc(s).Import(Who(req), kind, std::move(req.body), dry_run, Client(req));
+        bool has_errors = !result.applied && !dry_run;
+        co_return Response::Json(result.applied ? 201 : has_errors ? 422 : 200, std::move(result.json));
+    };
+}
+
+http::Handler Handlers::GetImport() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        co_return Record(200, co_await Svc(s).GetImport(Who(req), std::string(req.Param("id"))));
+    };
+}
+
+http::Handler Handlers::ListImports() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        const Entity& e = EntityByName("imports");
+        ListPage page = co_await Svc(s).List(Who(req), e, ParseList(e, req, false));
+        co_return Response::Json(200, ListBody(page));
+    };
+}
+
+http::Handler Handlers::RevertImport() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        co_return Record(200, co_await Svc(s).RevertImport(Who(req), std::string(req.Param("id")), Client(req)));
+    };
+}
+
 }  // namespace rounds::crm

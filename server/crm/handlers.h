@@ -35,6 +35,11 @@ struct Handlers {
     /// GET /api/v1/reports/<name> (see CrmService::Report) and the Open Payments file.
     http::Handler Report(std::string name) const;
     http::Handler SunshineExport() const;
+    /// POST /api/v1/imports/<kind>[?dry_run=true] with a text/csv body; GET/revert an import.
+    http::Handler Import(std::string kind) const;
+    http::Handler GetImport() const;
+    http::Handler ListImports() const;
+    http::Handler RevertImport() const;
 };
 
 }  // namespace rounds::crm

@@ -629,6 +629,52 @@ json::object OpenApiFragment() {
     op_file["parameters"] = json::array{
         Param("year", "query", json::object{{"type", "integer"}}, false, "program year (default this year)")};
     paths["/api/v1/reports/sunshine/export"] = json::object{{"get", op_file}};
+    // Imports.
+    schemas["ImportResult"] = obj({{"import_id", Str("uuid", true)},
+                                   {"kind", Str()},
+                                   {"dry_run", json::object{{"type", "boolean"}}},
+                                   {"applied", json::object{{"type", "boolean"}}},
+                                   {"rows_total", num()},
+                                   {"rows_created", num()},
+                                   {"rows_updated", num()},
+                                   {"errors", arr(obj({{"line", num()}, {"field", Str()}, {"message", Str()}}))}});
+    for (const char* kind : {"accounts", "call-plans", "calls"}) {
+        json::object op =
+            Operation("import" + Pascal(kind),
+                      std::string("CSV import of ") + kind +
+                          " keyed by NPI: create or update; every bad line reported; dry_run keeps nothing",
+                      json::object{{"200", Ok("Dry run report", Ref("ImportResult"))},
+                                   {"201", Ok("Applied", Ref("ImportResult"))},
+                                   {"400", ResponseRef("BadRequest")},
+                                   {"415", Problem("The body is not text/csv")},
+                                   {"422", Ok("Bad lines: nothing was applied", Ref("ImportResult"))}});
+        op["parameters"] = json::array{Param("dry_run", "query", json::object{{"type", "boolean"}}, false,
+                                             "validate only; report every bad line")};
+        op["requestBody"] = json::object{{"required", true},
+                                         {"content", json::object{{"text/csv", json::object{{"schema", Str()}}}}},
+                                         {"description",
+                                          "header line of field names (plus owner_email, owner_id, client_id); arrays "
+                                          "separated by ;"}};
+        paths[std::string("/api/v1/imports/") + kind] = json::object{{"post", op}};
+    }
+    json::object list_imports =
+        Operation("listImports", "Imports you may see",
+                  json::object{{"200", Ok("OK", Ref("ImportPage"))}, {"400", ResponseRef("BadRequest")}});
+    list_imports["parameters"] = json::array{
+        Param("limit", "query", json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}, false, ""),
+        Param("cursor", "query", Str(), false, ""), Param("sort", "query", Str(), false, "")};
+    paths["/api/v1/imports"] = json::object{{"get", list_imports}};
+    json::object get_import = Operation(
+        "getImport", "One import", json::object{{"200", Ok("OK", Ref("Import"))}, {"404", ResponseRef("NotFound")}});
+    get_import["parameters"] = json::array{IdParam()};
+    paths["/api/v1/imports/{id}"] = json::object{{"get", get_import}};
+    json::object revert =
+        Operation("revertImport", "Undo a whole import (created rows deleted, updated rows restored; audited)",
+                  json::object{{"200", Ok("OK", Ref("Import"))},
+                               {"404", ResponseRef("NotFound")},
+                               {"409", Problem("Already reverted, or rows changed since")}});
+    revert["parameters"] = json::array{IdParam()};
+    paths["/api/v1/imports/{id}/revert"] = json::object{{"post", revert}};
     return json::object{{"paths", paths}, {"schemas", schemas}};
 }
 

@@ -109,6 +109,19 @@ class CrmService {
     /// The Open Payments general-payment submission layout (CSV) of one program year; admins; audited.
     boost::asio::awaitable<ExportFile> SunshineExport(const http::Principal& who, int year, auth::ClientInfo client);
 
+    /// CSV import (import.cpp) of accounts, call plans or past calls keyed by NPI: creates or updates, one
+    /// transaction, every bad line reported (line, field, why); with errors or dry_run nothing is kept.
+    struct ImportResult {
+        std::string json;
+        bool applied = false;
+    };
+    boost::asio::awaitable<ImportResult> Import(const http::Principal& who, std::string kind, std::string csv,
+                                                bool dry_run, auth::ClientInfo client);
+    /// Undoes a whole import from its journal (created rows soft-deleted, updated rows restored); refused when a
+    /// touched row changed since.
+    boost::asio::awaitable<Written> RevertImport(const http::Principal& who, std::string id, auth::ClientInfo client);
+    boost::asio::awaitable<Written> GetImport(const http::Principal& who, std::string id);
+
     db::Pool& Pool() { return pool_; }
     const std::string& StorageDir() const { return storage_dir_; }
 

@@ -106,6 +106,9 @@ std::unique_ptr<EntitySql> Build(Store& s, const Entity& e) {
                                            " AS t SET deleted_at = now() WHERE t.org_id = $1 AND "
                                            "t.id = $2 AND t.deleted_at IS NULL RETURNING t.version");
     out->ref_check = s.Make(p + "ref_check", RefSql(e.table));
+    out->set_import = s.Make(p + "set_import", "UPDATE " + tbl +
+                                                   " AS t SET import_id = $3 WHERE t.org_id = $1 AND "
+                                                   "t.id = $2 RETURNING t.version");
     std::vector<std::string> sorts{"created_at", "updated_at"};
     for (const auto& f : e.fields) {
         if (f.sortable) {

@@ -27,6 +27,7 @@ struct EntitySql {
     db::Statement update;        // $1 org, $2 id, $3 fields jsonb, $4 owner → version
     db::Statement remove;        // $1 org, $2 id → version
     db::Statement ref_check;     // $1 org, $2 uuid[] → ids visible to the caller
+    db::Statement set_import;    // $1 org, $2 id, $3 import id → version (tables with import_id)
     /// "field" or "-field" → $1 org, $2 filter jsonb, $3 owner, $4 from, $5 to, $6 after value, $7 after id,
     /// $8 limit → json, sort value, id
     std::map<std::string, db::Statement, std::less<>> list;
@@ -125,6 +126,46 @@ inline constexpr db::Statement kUpsertOverride{
     "updated_by) SELECT $1, $2, $3, $4, $5, (SELECT to_jsonb(p) ->> $3 FROM ref.physician p WHERE p.npi = $2), "
     "$6, $6 FROM (SELECT count(*) FROM old) o"};
 inline constexpr db::Statement kOverlay{"crm_overlay", "SELECT crm.physician_overlay($1)::text"};
+
+// Imports ----------------------------------------------------------------------------------------------------
+inline constexpr db::Statement kAccountByNpi{
+    "crm_import_account_by_npi",
+    "SELECT t.id::text, t.version, ((to_jsonb(t) - 'org_id' - 'import_id'))::text FROM crm.account t "
+    "WHERE t.org_id = $1 AND t.npi = $2 AND t.deleted_at IS NULL FOR UPDATE"};
+inline constexpr db::Statement kPlanByKey{
+    "crm_import_plan_by_key",
+    "SELECT t.id::text, t.version, ((to_jsonb(t) - 'org_id' - 'import_id'))::text FROM crm.call_plan t "
+    "WHERE t.org_id = $1 AND t.owner_id = $2 AND t.npi = $3 AND t.cycle_start = $4::date AND t.channel = $5 "
+    "AND t.deleted_at IS NULL FOR UPDATE"};
+inline constexpr db::Statement kCallByKey{
+    "crm_import_call_by_key",
+    "SELECT t.id::text, t.version, ((to_jsonb(t) - 'org_id' - 'import_id'))::text FROM crm.call t "
+    "WHERE t.org_id = $1 AND t.owner_id = $2 AND t.npi = $3 AND t.starts_at = $4::timestamptz AND t.channel = $5 "
+    "AND t.deleted_at IS NULL FOR UPDATE"};
+inline constexpr db::Statement kUserByEmail{
+    "crm_import_user_by_email",
+    "SELECT u.id::text FROM crm.app_user u WHERE u.org_id = $1 AND u.email = lower($2) AND u.deleted_at IS NULL "
+    "AND (crm.current_app_role() = 'admin' OR u.id IN (SELECT unnest(crm.visible_user_ids())))"};
+inline constexpr db::Statement kInsertImport{
+    "crm_insert_import",
+    "INSERT INTO crm.import_job (org_id, id, owner_id, kind, status, rows_total, rows_created, rows_updated, "
+    "created_by, updated_by) VALUES ($1, $2, $3, $4, 'applied', $5, $6, $7, $3, $3)"};
+inline constexpr db::Statement kInsertJournal{
+    "crm_insert_journal",
+    "INSERT INTO crm.import_journal (org_id, import_id, entity, entity_id, before, after_version) "
+    "VALUES ($1, $2, $3, $4, $5::jsonb, $6)"};
+inline constexpr db::Statement kJournalBump{
+    "crm_journal_bump",
+    "UPDATE crm.import_journal SET after_version = $4 WHERE org_id = $1 AND import_id = $2 AND entity_id = $3"};
+inline constexpr db::Statement kImportCounts{
+    "crm_import_counts",
+    "UPDATE crm.import_job SET rows_total = $3, rows_created = $4, rows_updated = $5 WHERE org_id = $1 AND id = $2"};
+inline constexpr db::Statement kJournal{
+    "crm_journal",
+    "SELECT j.entity, j.entity_id::text, j.before::text, j.after_version FROM crm.import_journal j "
+    "WHERE j.org_id = $1 AND j.import_id = $2 ORDER BY j.seq DESC"};
+inline constexpr db::Statement kRevertedImport{
+    "crm_reverted_import", "UPDATE crm.import_job SET status = 'reverted' WHERE org_id = $1 AND id = $2"};
 
 }  // namespace rounds::crm::sql
 

@@ -566,3 +566,91 @@ def test_call_plan_attainment_and_sample_reconciliation(reports_org):
     sql(f"UPDATE crm.sample_lot SET on_hand = 4 WHERE id = '{lot['id']}'")
     rec = {x["lot_id"]: x for x in mgr.get("/api/v1/reports/sample-reconciliation").json()["items"]}[lot["id"]]
     assert rec["discrepancy"] is True
+
+
+# ----- Import -------------------------------------------------------------------------------------------------
+
+def post_csv(api, kind, text, dry_run=False):
+    return api.req("POST", f"/api/v1/imports/{kind}" + ("?dry_run=true" if dry_run else ""), data=text.encode(),
+                   headers={"Content-Type": "text/csv"})
+
+
+def test_import_accounts_dry_run_reports_every_bad_line_then_apply_and_revert(reports_org):
+    org = reports_org
+    rep, admin = org["api"]["rep"], org["api"]["admin"]
+    npis = [p["npi"] for p in org["physicians"]]
+    existing = rep.create("accounts", {"npi": npis[6], "tier": "C", "segment": "old"})
+    good = [f"{npis[7]},A,true,kol;cardio,mon;wed", f"{npis[6]},B,false,,", f'"{npis[8]}",A,yes,"x, y",fri']
+    bad = ["1234567890,A,true,,", f"{npis[9]},A,perhaps,,", f"{npis[9]},A,true,,someday", "1234567893,A,true,,",
+           f"{npis[9]},A"]
+    text = "npi,tier,is_target,tags,best_days\n" + "\n".join(good[:2] + bad + good[2:]) + "\n"
+    r = post_csv(rep, "accounts", text, dry_run=True)
+    assert r.status_code == 200, r.text
+    rep_json = r.json()
+    got = {(e["line"], e["field"]) for e in rep_json["errors"]}
+    assert got == {(4, "npi"), (5, "is_target"), (6, "best_days[0]"), (7, "npi"), (8, "")}
+    assert rep_json["rows_total"] == 8 and rep_json["import_id"] is None
+    assert rep.get(f"/api/v1/accounts?npi={npis[7]}").json()["items"] == []  # dry run kept nothing
+    # The real run with bad lines applies nothing either.
+    r = post_csv(rep, "accounts", text)
+    assert r.status_code == 422 and r.json()["applied"] is False
+    assert rep.get(f"/api/v1/accounts?npi={npis[7]}").json()["items"] == []
+    # Only good lines: created and updated, keyed by NPI.
+    r = post_csv(rep, "accounts", "npi,tier,is_target,tags,best_days\n" + "\n".join(good) + "\n")
+    assert r.status_code == 201, r.text
+    res = r.json()
+    assert (res["rows_created"], res["rows_updated"]) == (2, 1)
+    acc = rep.get(f"/api/v1/accounts?npi={npis[7]}").json()["items"][0]
+    assert acc["tags"] == ["kol", "cardio"] and acc["best_days"] == ["mon", "wed"] and acc["is_target"] is True
+    upd = rep.get(f"/api/v1/accounts/{existing['id']}").json()
+    assert upd["tier"] == "B" and upd["segment"] == "old"
+    job = rep.get(f"/api/v1/imports/{res['import_id']}").json()
+    assert job["status"] == "applied" and job["rows_created"] == 2
+    # Revert: created rows go, the updated row gets its old values back.
+    rv = rep.post(f"/api/v1/imports/{res['import_id']}/revert")
+    assert rv.status_code == 200 and rv.json()["status"] == "reverted", rv.text
+    assert rep.get(f"/api/v1/accounts?npi={npis[7]}").json()["items"] == []
+    assert rep.get(f"/api/v1/accounts/{existing['id']}").json()["tier"] == "C"
+    problem(rep.post(f"/api/v1/imports/{res['import_id']}/revert"), 409)
+    audit = admin.get("/api/v1/admin/audit?action=crm.import&limit=50").json()["items"]
+    assert any(e["target_id"] == res["import_id"] for e in audit)
+
+
+def test_import_revert_refuses_rows_changed_since(reports_org):
+    org = reports_org
+    rep = org["api"]["rep"]
+    npi = org["physicians"][10]["npi"]
+    r = post_csv(rep, "accounts", f"npi,tier\n{npi},A\n")
+    assert r.status_code == 201, r.text
+    acc = rep.get(f"/api/v1/accounts?npi={npi}").json()["items"][0]
+    rep.patch(f"/api/v1/accounts/{acc['id']}", {"tier": "Z"}, version=acc["version"])
+    body = problem(rep.post(f"/api/v1/imports/{r.json()['import_id']}/revert"), 409)
+    assert f"accounts/{acc['id']}" in fields_of(body)
+
+
+def test_import_call_plans_and_past_calls(reports_org):
+    org = reports_org
+    mgr, rep = org["api"]["manager"], org["api"]["rep"]
+    npis = [p["npi"] for p in org["physicians"]]
+    plans = ("npi,cycle_start,cycle_end,channel,planned_calls,owner_email\n"
+             f"{npis[0]},2026-10-01,2026-12-31,in_person,3,{org['rep']['email']}\n"
+             f"{npis[1]},2026-10-01,2026-12-31,phone,2,{org['rep']['email']}\n"
+             f"{npis[2]},2026-10-01,2026-12-31,phone,2,{org['rep2']['email']}\n")
+    r = post_csv(mgr, "call-plans", plans, dry_run=True)
+    assert {(e["line"], e["field"]) for e in r.json()["errors"]} == {(4, "owner_email")}  # rep2 is not in the team
+    r = post_csv(mgr, "call-plans", "\n".join(plans.splitlines()[:3]) + "\n")
+    assert r.status_code == 201 and r.json()["rows_created"] == 2, r.text
+    again = post_csv(mgr, "call-plans", plans.splitlines()[0] + "\n" + plans.splitlines()[1].replace(",3,", ",5,") + "\n")
+    assert again.json()["rows_updated"] == 1
+    mine = rep.get("/api/v1/call-plans?cycle_start=2026-10-01").json()["items"]
+    assert sorted(p["planned_calls"] for p in mine) == [2, 5]
+    calls = ("npi,starts_at,channel,status,notes,duration_minutes\n"
+             f"{npis[0]},2026-10-02T09:00:00Z,in_person,completed,imported visit,20\n"
+             f"{npis[0]},2026-10-03T09:00:00Z,in_person,completed,,abc\n")
+    r = post_csv(rep, "calls", calls)
+    assert r.status_code == 422 and {(e["line"], e["field"]) for e in r.json()["errors"]} == {(3, "duration_minutes")}
+    r = post_csv(rep, "calls", "\n".join(calls.splitlines()[:2]) + "\n")
+    assert r.status_code == 201 and r.json()["rows_created"] == 1
+    assert r.json()["rows_created"] == 1
+    problem(rep.req("POST", "/api/v1/imports/calls", json={"npi": 1}), 415)
+    problem(post_csv(rep, "calls", "colour,npi\nred,1\n"), 400)
