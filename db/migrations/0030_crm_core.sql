@@ -275,6 +275,7 @@ CREATE TABLE crm.spend_item (
     FOREIGN KEY (org_id, call_id) REFERENCES crm.call (org_id, id)
 );
 SELECT crm.install_tenant_table('spend_item');
+CREATE INDEX spend_item_call_idx ON crm.spend_item (org_id, call_id);
 
 -- A spend item split per covered recipient (amount / attendee count each, unless given).
 CREATE TABLE crm.spend_recipient (
@@ -292,6 +293,7 @@ CREATE TABLE crm.spend_recipient (
 );
 SELECT crm.install_tenant_table('spend_recipient');
 CREATE INDEX spend_recipient_npi_idx ON crm.spend_recipient (org_id, npi);
+CREATE INDEX spend_recipient_item_idx ON crm.spend_recipient (org_id, spend_item_id);
 
 CREATE TABLE crm.call_amendment (
     org_id      uuid        NOT NULL REFERENCES crm.org (id),
@@ -307,6 +309,7 @@ CREATE TABLE crm.call_amendment (
     FOREIGN KEY (org_id, call_id) REFERENCES crm.call (org_id, id)
 );
 SELECT crm.install_tenant_table('call_amendment');
+CREATE INDEX call_amendment_call_idx ON crm.call_amendment (org_id, call_id);
 
 CREATE TABLE crm.opportunity (
     org_id         uuid        NOT NULL REFERENCES crm.org (id),
@@ -342,6 +345,7 @@ CREATE TABLE crm.opportunity_stage (
     FOREIGN KEY (org_id, opportunity_id) REFERENCES crm.opportunity (org_id, id)
 );
 SELECT crm.install_tenant_table('opportunity_stage');
+CREATE INDEX opportunity_stage_opp_idx ON crm.opportunity_stage (org_id, opportunity_id);
 
 -- Stage history is written by the database, so no code path can change a stage without a history row.
 CREATE OR REPLACE FUNCTION crm.opportunity_stage_history() RETURNS trigger
