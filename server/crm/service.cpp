@@ -397,6 +397,7 @@ asio::awaitable<void> CrmService::AfterInsert(db::Lease& lease, const Scope& sco
                                               const auth::ClientInfo& client) {
     if (entity.name == "calls") {
         co_await WriteCallChildren(lease, scope, id, owner, merged, body);
+
         const json::value* submit = body.if_contains("submit");
         if (submit != nullptr && submit->is_bool() && submit->as_bool()) {
             std::string signature = Text(body, "signature");
@@ -787,6 +788,14 @@ asio::awaitable<Written> CrmService::Create(const http::Principal& who, const En
     std::string owner = entity.owned ? checked.owner_id.value_or(scope.user_id) : std::string();
     co_await CheckOwner(lease, scope, entity, checked.owner_id);
     co_await BeforeWrite(lease, scope, entity, checked.fields, checked.fields, body, true, owner);
+    if (entity.name == "calls" && (!checked.fields.contains("account_id") || checked.fields["account_id"].is_null())) {
+        // First touch: the physician gets an account of the rep's (or the call links the visible one).
+        db::Result acc = co_await lease.Exec(sql::kFirstTouchAccount, scope.org.Str(), owner,
+                                             NpiText(checked.fields["npi"]), scope.user_id);
+        if (acc.Rows() > 0) {
+            checked.fields["account_id"] = std::string(acc.Get(0, 0));
+        }
+    }
     db::Param owner_param = owner.empty() ? db::Param() : db::Param(owner);
     db::Result ins = co_await lease.Exec(s.insert, scope.org.Str(), client_id, owner_param, scope.user_id,
                                          JsonParam(checked.fields));
@@ -858,6 +867,16 @@ asio::awaitable<Written> CrmService::Patch(const http::Principal& who, const Ent
     if (entity.name == "calls" && merged["locked"] == true) {
         throw Error(ErrorKind::kConflict,
                     "the call is submitted and locked; correct it with POST /api/v1/calls/" + id + "/amendments");
+    }
+    if (entity.name == "calls" && !merged["samples"].as_array().empty()) {
+        for (const char* f : {"npi", "starts_at", "status"}) {
+            if (checked.fields.contains(f)) {
+                throw Refused({{f, "cannot change on a call with dropped samples (the drop was checked for it)"}});
+            }
+        }
+        if (checked.owner_id) {
+            throw Refused({{"owner_id", "cannot change on a call with dropped samples (they left this rep's lot)"}});
+        }
     }
     for (const auto& [k, v] : checked.fields) {
         merged[k] = v;

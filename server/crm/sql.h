@@ -96,6 +96,14 @@ inline constexpr db::Statement kInsertRecipient{
     "INSERT INTO crm.spend_recipient (org_id, owner_id, spend_item_id, npi, amount, state, created_by, updated_by) "
     "VALUES ($1, $2, $3, $4, round($5::numeric / $6, 2), $7, $8, $8)"};
 inline constexpr db::Statement kCallDate{"crm_call_date", "SELECT ($1::timestamptz AT TIME ZONE 'UTC')::date::text"};
+/// The physician's live account in this organisation, created for the rep when there is none ("first touch");
+/// no row when it exists but belongs to someone the caller cannot see.
+inline constexpr db::Statement kFirstTouchAccount{
+    "crm_first_touch_account",
+    "WITH made AS (INSERT INTO crm.account (org_id, owner_id, npi, created_by, updated_by) VALUES ($1, $2, $3, $4, $4) "
+    " ON CONFLICT (org_id, npi) WHERE deleted_at IS NULL AND npi IS NOT NULL DO NOTHING RETURNING id) "
+    "SELECT id::text FROM made UNION ALL SELECT t.id::text FROM crm.account t WHERE t.org_id = $1 AND t.npi = $3 "
+    "AND t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM made) LIMIT 1"};
 inline constexpr db::Statement kSubmitCall{
     "crm_submit_call",
     "UPDATE crm.call SET status = 'completed', locked = true, submitted_at = now(), signature_path = $3, "

@@ -64,7 +64,7 @@ def make_world(srv):
                            json={"manager_id": org["manager"]["id"]}, timeout=10)
         assert r.status_code == 200, r.text
         w[key] = org
-    w["physicians"] = seed_physicians()
+    w["physicians"] = seed_physicians(24)
     return w
 
 

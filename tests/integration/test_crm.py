@@ -234,6 +234,24 @@ def test_quick_visit_log_needs_four_fields(world, ca):
     assert call["status"] == "completed" and call["locked"] is False and call["samples"] == [] and call["spend"] == []
 
 
+def test_first_touch_creates_the_account_and_sampled_calls_keep_their_physician(world, ca):
+    a = world["A"]
+    rep = a["api"]["rep"]
+    npi = ca["ca"][8]
+    assert rep.get(f"/api/v1/accounts?npi={npi}").json()["items"] == []
+    call = rep.create("calls", visit(npi, channel="phone"))
+    acc = rep.get(f"/api/v1/accounts?npi={npi}").json()["items"]
+    assert len(acc) == 1 and call["account_id"] == acc[0]["id"] and acc[0]["owner_id"] == a["rep"]["id"]
+    second = rep.create("calls", visit(npi, channel="email"))
+    assert second["account_id"] == acc[0]["id"]
+    lot = lot_for(world, qty=2)
+    sampled = rep.create("calls", visit(npi, samples=[{"product_id": a["cat"]["drug"]["id"], "lot_id": lot["id"],
+                                                       "quantity": 1}]))
+    r = problem(rep.patch(f"/api/v1/calls/{sampled['id']}", {"npi": ca["vt"][8]}, version=sampled["version"]), 422)
+    assert fields_of(r) == {"npi"}
+    assert rep.patch(f"/api/v1/calls/{sampled['id']}", {"notes": "ok"}, version=sampled["version"]).status_code == 200
+
+
 def test_whole_visit_in_one_post_with_samples_spend_and_signature(world, ca):
     a = world["A"]
     rep = a["api"]["rep"]
@@ -505,8 +523,8 @@ def test_sunshine_running_totals_warnings_and_open_payments_file(reports_org):
 def test_activity_coverage_pipeline_spend_and_team_scope(reports_org):
     org = reports_org
     admin, mgr, rep, rep2 = (org["api"][r] for r in ("admin", "manager", "rep", "rep2"))
-    npis = [p["npi"] for p in org["physicians"]]
-    for i, npi in enumerate(npis[:4]):
+    npis = [p["npi"] for p in org["physicians"]][12:16]
+    for i, npi in enumerate(npis):
         rep.create("accounts", {"npi": npi, "is_target": True, "tier": "A" if i < 2 else "B"})
     rep.create("calls", visit(npis[0], starts_at="2026-06-01T10:00:00Z", channel="in_person"))
     rep.create("calls", visit(npis[2], starts_at="2026-06-02T10:00:00Z", channel="phone"))
