@@ -447,8 +447,21 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
         throw core::Invalid("spend", "must be an array of spend items");
     }
     std::string npi = NpiText(call.at("npi"));
-    db::Result day = co_await lease.Exec(sql::kCallDate, Text(call, "starts_at"));
-    std::string call_date(day.Get(0, 0));
+    if ((samples == nullptr || samples->as_array().empty()) && (spend == nullptr || spend->as_array().empty())) {
+        co_return;  // a quick visit log: nothing more to write
+    }
+    db::Result context = co_await lease.Exec(sql::kCallContext, scope.org.Str(), npi, Text(call, "starts_at"));
+    std::string call_date(context.Get(0, 0));
+    std::string licence_state = context.IsNull(0, 1) ? "" : std::string(context.Get(0, 1));
+    std::vector<std::string> sampling_states;
+    if (context.IsNull(0, 2)) {
+        sampling_states = (co_await LoadSettings(lease, scope)).sampling_states;
+    } else {
+        json::value states = json::parse(context.Get(0, 2));
+        for (const auto& x : states.as_array()) {
+            sampling_states.emplace_back(x.as_string());
+        }
+    }
     // Samples: shape first (400), then the rules (422).
     struct Sample {
         std::string product, lot;
@@ -596,11 +609,8 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
         if (Text(call, "status", "completed") != "completed") {
             throw Refused({{"samples", "only a completed call drops samples"}});
         }
-        Settings settings = co_await LoadSettings(lease, scope);
-        db::Result ls = co_await lease.Exec(sql::kLicenceState, npi);
-        std::string state = ls.IsNull(0, 0) ? "" : std::string(ls.Get(0, 0));
-        if (std::find(settings.sampling_states.begin(), settings.sampling_states.end(), state) ==
-            settings.sampling_states.end()) {
+        const std::string& state = licence_state;
+        if (std::find(sampling_states.begin(), sampling_states.end(), state) == sampling_states.end()) {
             throw Refused(
                 {{"samples", "physician " + npi + "'s licence state " + (state.empty() ? "(unknown)" : state) +
                                  " is not in the organisation's sampling rules"}});
@@ -639,9 +649,9 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
         for (size_t i = 0; i < drops.size(); ++i) {
             const auto& d = drops[i];
             std::string p = "samples[" + std::to_string(i) + "]";
-            db::Result r =
-                co_await lease.Exec(sql::kDeductLot, scope.org.Str(), d.lot, owner, d.product, d.quantity, call_date);
-            if (r.Rows() == 0) {
+            db::Result r = co_await lease.Exec(sql::kDropSample, scope.org.Str(), d.lot, owner, d.product, d.quantity,
+                                               call_date, call_id, scope.user_id);
+            if (r.GetInt(0, 0) == 0) {
                 db::Result lot = co_await lease.Exec(sql::kLot, scope.org.Str(), d.lot);
                 std::string why;
                 if (lot.Rows() == 0 || lot.Get(0, 0) != owner) {
@@ -657,10 +667,6 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
                     {{p + (lot.Rows() > 0 && lot.Get(0, 3) != "0" && why.starts_with("only") ? ".quantity" : ".lot_id"),
                       why}});
             }
-            co_await lease.Exec(sql::kInsertSample, scope.org.Str(), owner, call_id, d.product, d.lot, d.quantity,
-                                scope.user_id);
-            co_await lease.Exec(sql::kInsertSampleTxn, scope.org.Str(), owner, d.lot, "dropped", d.quantity, call_id,
-                                std::nullopt, scope.user_id);
         }
     }
     if (!items.empty()) {
@@ -686,16 +692,9 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
         }
         for (const auto& s : items) {
             db::Param description = s.description.empty() ? db::Param() : db::Param(s.description);
-            db::Result r =
-                co_await lease.Exec(sql::kInsertSpend, scope.org.Str(), owner, call_id, s.kind, s.nature, s.form,
-                                    Money(s.amount), s.attendees, s.spent_on, description, scope.user_id);
-            std::string item_id(r.Get(0, 0));
-            for (const auto& rcpt : s.recipients) {
-                const std::string& st = states[rcpt];
-                db::Param state = st.empty() ? db::Param() : db::Param(st);
-                co_await lease.Exec(sql::kInsertRecipient, scope.org.Str(), owner, item_id, rcpt, Money(s.amount),
-                                    s.attendees, state, scope.user_id);
-            }
+            co_await lease.Exec(sql::kInsertSpendSplit, scope.org.Str(), owner, call_id, s.kind, s.nature, s.form,
+                                Money(s.amount), s.attendees, s.spent_on, description, scope.user_id,
+                                PgArray(s.recipients));
         }
     }
 }

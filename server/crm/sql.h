@@ -62,15 +62,8 @@ inline constexpr db::Statement kAccountNoSee{
 inline constexpr db::Statement kProducts{"crm_products",
                                          "SELECT id::text, name, active, sampleable FROM crm.product "
                                          "WHERE org_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL"};
-inline constexpr db::Statement kLicenceState{"crm_licence_state", "SELECT crm.licence_state($1)"};
 inline constexpr db::Statement kPracticeStates{
     "crm_practice_states", "SELECT npi::text, practice_state FROM ref.physician WHERE npi = ANY($1::bigint[])"};
-/// Deducts a drop from a lot of the call's rep: same product, not expired on the call's date, enough on hand.
-/// $1 org, $2 lot, $3 rep, $4 product, $5 quantity, $6 call date → on_hand after, or no row (then kLot says why).
-inline constexpr db::Statement kDeductLot{
-    "crm_deduct_lot",
-    "UPDATE crm.sample_lot SET on_hand = on_hand - $5 WHERE org_id = $1 AND id = $2 AND owner_id = $3 "
-    "AND product_id = $4 AND expires_on >= $6::date AND on_hand >= $5 AND deleted_at IS NULL RETURNING on_hand"};
 inline constexpr db::Statement kLot{
     "crm_lot",
     "SELECT owner_id::text, product_id::text, expires_on::text, on_hand, lot_number FROM crm.sample_lot t "
@@ -79,23 +72,10 @@ inline constexpr db::Statement kAdjustLot{
     "crm_adjust_lot",
     "UPDATE crm.sample_lot SET on_hand = on_hand + $3 WHERE org_id = $1 AND id = $2 AND on_hand + $3 >= 0 "
     "AND deleted_at IS NULL RETURNING on_hand, owner_id::text"};
-inline constexpr db::Statement kInsertSample{
-    "crm_insert_sample",
-    "INSERT INTO crm.call_sample (org_id, owner_id, call_id, product_id, lot_id, quantity, created_by, updated_by) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"};
 inline constexpr db::Statement kInsertSampleTxn{
     "crm_insert_sample_txn",
     "INSERT INTO crm.sample_txn (org_id, owner_id, lot_id, kind, quantity, call_id, reason, created_by, updated_by) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"};
-inline constexpr db::Statement kInsertSpend{
-    "crm_insert_spend",
-    "INSERT INTO crm.spend_item (org_id, owner_id, call_id, kind, nature, form, amount, attendee_count, spent_on, "
-    "description, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id"};
-inline constexpr db::Statement kInsertRecipient{
-    "crm_insert_recipient",
-    "INSERT INTO crm.spend_recipient (org_id, owner_id, spend_item_id, npi, amount, state, created_by, updated_by) "
-    "VALUES ($1, $2, $3, $4, round($5::numeric / $6, 2), $7, $8, $8)"};
-inline constexpr db::Statement kCallDate{"crm_call_date", "SELECT ($1::timestamptz AT TIME ZONE 'UTC')::date::text"};
 /// The physician's live account in this organisation, created for the rep when there is none ("first touch");
 /// no row when it exists but belongs to someone the caller cannot see.
 inline constexpr db::Statement kFirstTouchAccount{
@@ -104,6 +84,36 @@ inline constexpr db::Statement kFirstTouchAccount{
     " ON CONFLICT (org_id, npi) WHERE deleted_at IS NULL AND npi IS NOT NULL DO NOTHING RETURNING id) "
     "SELECT id::text FROM made UNION ALL SELECT t.id::text FROM crm.account t WHERE t.org_id = $1 AND t.npi = $3 "
     "AND t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM made) LIMIT 1"};
+/// What a call's samples and spend need, in one round trip: the call's UTC date, the physician's licence state
+/// and the organisation's sampling states. $1 org, $2 npi, $3 starts_at.
+inline constexpr db::Statement kCallContext{
+    "crm_call_context",
+    "SELECT ($3::timestamptz AT TIME ZONE 'UTC')::date::text, crm.licence_state($2), "
+    "(SELECT to_jsonb(sampling_states)::text FROM crm.crm_settings WHERE org_id = $1)"};
+/// One sample line in one round trip: deduct from the rep's lot (same product, not expired on $6, enough on
+/// hand), record the line and the ledger movement. Returns 1 when dropped, 0 when the lot refused (kLot says why).
+/// $1 org, $2 lot, $3 rep, $4 product, $5 quantity, $6 call date, $7 call, $8 user.
+inline constexpr db::Statement kDropSample{
+    "crm_drop_sample",
+    "WITH d AS (UPDATE crm.sample_lot SET on_hand = on_hand - $5 WHERE org_id = $1 AND id = $2 AND owner_id = $3 "
+    "  AND product_id = $4 AND expires_on >= $6::date AND on_hand >= $5 AND deleted_at IS NULL RETURNING id), "
+    " s AS (INSERT INTO crm.call_sample (org_id, owner_id, call_id, product_id, lot_id, quantity, created_by, "
+    "  updated_by) SELECT $1, $3, $7, $4, d.id, $5, $8, $8 FROM d RETURNING 1), "
+    " x AS (INSERT INTO crm.sample_txn (org_id, owner_id, lot_id, kind, quantity, call_id, created_by, updated_by) "
+    "  SELECT $1, $3, d.id, 'dropped', $5, $7, $8, $8 FROM d RETURNING 1) "
+    "SELECT count(*) FROM d"};
+/// A spend item and its split per covered recipient (amount / attendee count each, with the recipient's state)
+/// in one round trip. $1 org, $2 owner, $3 call, $4 kind, $5 nature, $6 form, $7 amount, $8 attendees,
+/// $9 spent_on, $10 description, $11 user, $12 recipients bigint[].
+inline constexpr db::Statement kInsertSpendSplit{
+    "crm_insert_spend_split",
+    "WITH i AS (INSERT INTO crm.spend_item (org_id, owner_id, call_id, kind, nature, form, amount, attendee_count, "
+    "  spent_on, description, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) "
+    "  RETURNING id), "
+    " r AS (INSERT INTO crm.spend_recipient (org_id, owner_id, spend_item_id, npi, amount, state, created_by, "
+    "  updated_by) SELECT $1, $2, i.id, n.npi, round($7::numeric / $8, 2), p.practice_state, $11, $11 "
+    "  FROM i CROSS JOIN unnest($12::bigint[]) AS n(npi) LEFT JOIN ref.physician p ON p.npi = n.npi RETURNING 1) "
+    "SELECT count(*) FROM r"};
 inline constexpr db::Statement kSubmitCall{
     "crm_submit_call",
     "UPDATE crm.call SET status = 'completed', locked = true, submitted_at = now(), signature_path = $3, "
