@@ -20,11 +20,11 @@ std::string AppUrl() {
     return url != nullptr ? url : "";
 }
 
-const std::vector<std::string> kTables{"crm_settings", "product",        "import_job",      "account",
-                                       "call",         "sample_lot",     "sample_txn",      "call_sample",
-                                       "spend_item",   "spend_recipient", "call_amendment", "opportunity",
-                                       "opportunity_stage", "task",      "note",            "restriction",
-                                       "call_plan",    "change_request", "physician_override"};
+const std::vector<std::string> kTables{
+    "crm_settings",      "product",     "import_job", "account",         "call",           "sample_lot",
+    "sample_txn",        "call_sample", "spend_item", "spend_recipient", "call_amendment", "opportunity",
+    "opportunity_stage", "task",        "note",       "restriction",     "call_plan",      "change_request",
+    "physician_override"};
 
 TEST(CrmSchema, EveryTenantTableHasTheCommonColumnsTriggersAndPolicies) {
     ROUNDS_REQUIRE_DB();
@@ -71,17 +71,19 @@ struct World {
         a = one("INSERT INTO crm.org (name, slug) VALUES ('crm a', $1) RETURNING id", {"crm-a-" + tag});
         b = one("INSERT INTO crm.org (name, slug) VALUES ('crm b', $1) RETURNING id", {"crm-b-" + tag});
         auto user = [&](const std::string& org, const std::string& name, const std::string& role, db::Param mgr) {
-            return one("INSERT INTO crm.app_user (org_id, email, display_name, role, manager_id, status) "
-                       "VALUES ($1, $2, 'T', $3, $4::uuid, 'active') RETURNING id",
-                       {org, name + "." + tag + "@crm.test", role, std::move(mgr)});
+            return one(
+                "INSERT INTO crm.app_user (org_id, email, display_name, role, manager_id, status) "
+                "VALUES ($1, $2, 'T', $3, $4::uuid, 'active') RETURNING id",
+                {org, name + "." + tag + "@crm.test", role, std::move(mgr)});
         };
         manager = user(a, "m", "manager", std::nullopt);
         rep = user(a, "r", "rep", manager);
         rep2 = user(a, "r2", "rep", std::nullopt);
         b_rep = user(b, "br", "rep", std::nullopt);
-        for (const auto& [org, who] : std::vector<std::pair<std::string, std::string>>{
-                 {a, manager}, {a, rep}, {a, rep2}, {b, b_rep}}) {
-            one("INSERT INTO crm.task (org_id, owner_id, title) VALUES ($1, $2::uuid, 'task of ' || $2::text) RETURNING id",
+        for (const auto& [org, who] :
+             std::vector<std::pair<std::string, std::string>>{{a, manager}, {a, rep}, {a, rep2}, {b, b_rep}}) {
+            one("INSERT INTO crm.task (org_id, owner_id, title) VALUES ($1, $2::uuid, 'task of ' || $2::text) "
+                "RETURNING id",
                 {org, who});
         }
         owner.ExecScript("COMMIT");
@@ -91,9 +93,10 @@ struct World {
     std::vector<std::string> Seen(const std::string& org, const std::string& user, const std::string& role) {
         db::SyncConnection app(AppUrl());
         std::vector<db::Param> p{org, user, role};
-        app.Exec("SELECT set_config('rounds.org_id', $1, false), set_config('rounds.user_id', $2, false), "
-                 "set_config('rounds.role', $3, false)",
-                 p);
+        app.Exec(
+            "SELECT set_config('rounds.org_id', $1, false), set_config('rounds.user_id', $2, false), "
+            "set_config('rounds.role', $3, false)",
+            p);
         auto r = app.Exec("SELECT owner_id::text FROM crm.task ORDER BY owner_id");
         std::vector<std::string> out;
         for (int i = 0; i < r.Rows(); ++i) {
@@ -124,9 +127,10 @@ TEST(CrmSchema, PoliciesScopeRowsByOrganisationAndTeam) {
     // A rep cannot write a row for someone else, nor delete for real.
     db::SyncConnection app(AppUrl());
     std::vector<db::Param> p{w.a, w.rep, "rep"};
-    app.Exec("SELECT set_config('rounds.org_id', $1, false), set_config('rounds.user_id', $2, false), "
-             "set_config('rounds.role', $3, false)",
-             p);
+    app.Exec(
+        "SELECT set_config('rounds.org_id', $1, false), set_config('rounds.user_id', $2, false), "
+        "set_config('rounds.role', $3, false)",
+        p);
     std::vector<db::Param> other{w.a, w.rep2};
     EXPECT_THROW(app.Exec("INSERT INTO crm.task (org_id, owner_id, title) VALUES ($1, $2, 'x')", other), db::SqlError);
     EXPECT_THROW(app.Exec("DELETE FROM crm.task"), db::SqlError);

@@ -309,14 +309,10 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
                 errors.push_back({"npi", "physician " + npi + " is on the do-not-call list" + why});
             } else if (kind == "no_see" && channel == "in_person" && Text(merged, "status") != "cancelled") {
                 errors.push_back({"npi", "physician " + npi + " does not see reps in person (no-see)" + why});
+            } else if (kind == "account_no_see" && channel == "in_person" && Text(merged, "status") != "cancelled") {
+                errors.push_back({"npi", "the account of physician " + npi + " is marked no-see"});
             } else if (kind == "product") {
                 restricted_products.emplace(rs.Get(i, 1));
-            }
-        }
-        if (channel == "in_person" && errors.empty() && Text(merged, "status") != "cancelled") {
-            db::Result ns = co_await lease.Exec(sql::kAccountNoSee, scope.org.Str(), npi);
-            if (ns.Rows() > 0) {
-                errors.push_back({"npi", "the account of physician " + npi + " is marked no-see"});
             }
         }
         if (const json::value* products = changed.if_contains("products"); products && products->is_array()) {
@@ -866,6 +862,9 @@ asio::awaitable<Written> CrmService::Patch(const http::Principal& who, const Ent
     if (entity.name == "calls" && merged["locked"] == true) {
         throw Error(ErrorKind::kConflict,
                     "the call is submitted and locked; correct it with POST /api/v1/calls/" + id + "/amendments");
+    }
+    if (entity.name == "change-requests" && merged["status"] != "pending") {
+        throw Error(ErrorKind::kConflict, "the change request was already decided");
     }
     if (entity.name == "calls" && !merged["samples"].as_array().empty()) {
         for (const char* f : {"npi", "starts_at", "status"}) {

@@ -53,12 +53,14 @@ inline constexpr db::Statement kSettings{"crm_settings",
                                          "SELECT to_jsonb(s)::text FROM crm.crm_settings s WHERE org_id = $1"};
 
 // Calls ------------------------------------------------------------------------------------------------------
-inline constexpr db::Statement kRestrictions{"crm_restrictions",
-                                             "SELECT kind, product_id::text, coalesce(reason, '') FROM crm.restriction "
-                                             "WHERE org_id = $1 AND npi = $2 AND deleted_at IS NULL"};
-inline constexpr db::Statement kAccountNoSee{
-    "crm_account_no_see",
-    "SELECT 1 FROM crm.account WHERE org_id = $1 AND npi = $2 AND no_see AND deleted_at IS NULL LIMIT 1"};
+/// The organisation's restrictions of a physician, plus a row of kind 'account_no_see' when a visible account of
+/// the physician is marked no-see (one round trip for both).
+inline constexpr db::Statement kRestrictions{
+    "crm_restrictions",
+    "SELECT kind, product_id::text, coalesce(reason, '') FROM crm.restriction "
+    "WHERE org_id = $1 AND npi = $2 AND deleted_at IS NULL "
+    "UNION ALL (SELECT 'account_no_see', NULL, '' FROM crm.account "
+    "WHERE org_id = $1 AND npi = $2 AND no_see AND deleted_at IS NULL LIMIT 1)"};
 inline constexpr db::Statement kProducts{"crm_products",
                                          "SELECT id::text, name, active, sampleable FROM crm.product "
                                          "WHERE org_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL"};

@@ -348,6 +348,12 @@ def test_restrictions_refuse_calls_and_samples(world, ca):
     assert rep.post("/api/v1/calls", visit(nosee, channel="video")).status_code == 201
     r = problem(rep.post("/api/v1/calls", visit(prod, products=[a["cat"]["drug"]["id"]])), 422)
     assert fields_of(r) == {"products[0]"}
+    # The account's own no-see preference refuses in-person visits too.
+    shy = ca["vt"][6]
+    rep.create("accounts", {"npi": shy, "no_see": True, "client_id": cid()})
+    r = problem(rep.post("/api/v1/calls", visit(shy)), 422)
+    assert fields_of(r) == {"npi"} and "no-see" in r["detail"]
+    assert rep.post("/api/v1/calls", visit(shy, channel="phone")).status_code == 201
     # Restrictions are the organisation's: B's reps may call the same physician.
     assert world["B"]["api"]["rep"].post("/api/v1/calls", visit(dnc, channel="phone")).status_code == 201
 
@@ -432,6 +438,8 @@ def test_change_request_approval_overlays_public_data_for_the_org_only(world, ca
     ok = a["api"]["admin"].post(f"/api/v1/change-requests/{cr['id']}/approve", {"note": "verified by phone"})
     assert ok.status_code == 200 and ok.json()["status"] == "approved"
     problem(a["api"]["admin"].post(f"/api/v1/change-requests/{cr['id']}/reject"), 409)
+    problem(a["api"]["rep"].patch(f"/api/v1/change-requests/{cr['id']}", {"comment": "x"}, version=ok.json()["version"]),
+            409)
     over = a["api"]["rep"].get(f"/api/v1/crm/physicians/{npi}/overrides").json()
     assert over["overrides"] == {"practice_phone": phone}
     assert b["api"]["rep"].get(f"/api/v1/crm/physicians/{npi}/overrides").json()["overrides"] == {}
