@@ -133,16 +133,12 @@ asio::awaitable<Page> PhysicianService::Search(const SearchQuery& query) {
     params.emplace_back(std::to_string(query.limit + 1));
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.ExecParams(sql::kSearch, std::move(params));
-    json::array items = json::parse(r.Get(0, 0)).as_array();
+    // The JSON is passed through as the database wrote it (numbers keep their decimal form).
     Page page;
-    if (items.size() > static_cast<size_t>(query.limit)) {
-        items.resize(static_cast<size_t>(query.limit));
-        page.next_cursor = std::string(items.back().as_object().at("_cursor").as_string());
+    page.items_json = std::string(r.Get(0, 0));
+    if (!r.IsNull(0, 1)) {
+        page.next_cursor = std::string(r.Get(0, 1));
     }
-    for (auto& item : items) {
-        item.as_object().erase("_cursor");
-    }
-    page.items_json = json::serialize(items);
     co_return page;
 }
 
@@ -173,8 +169,8 @@ asio::awaitable<std::optional<Page>> PhysicianService::Detail(DetailKind kind, c
                                                                    : sql::kPayments;
     db::Result r = co_await lease.Exec(stmt, query.npi, OptInt(query.year), query.sort,
                                        query.descending ? "true" : "false", query.offset, query.limit + 1);
-    json::array items = json::parse(r.Get(0, 0)).as_array();
-    if (items.empty() && query.offset == 0) {
+    const std::string_view items(r.Get(0, 0));
+    if (items == "[]" && query.offset == 0) {
         // An NPI absent from NPPES can still have claims rows (the files are published separately); only
         // an NPI known nowhere is a 404.
         db::Result exists = co_await lease.Exec(sql::kNpiExists, query.npi);
@@ -183,11 +179,10 @@ asio::awaitable<std::optional<Page>> PhysicianService::Detail(DetailKind kind, c
         }
     }
     Page page;
-    if (items.size() > static_cast<size_t>(query.limit)) {
-        items.resize(static_cast<size_t>(query.limit));
+    if (r.Get(0, 1) == std::string_view("t")) {
         page.next_cursor = std::to_string(query.offset + query.limit);
     }
-    page.items_json = json::serialize(items);
+    page.items_json = std::string(items);
     co_return page;
 }
 
@@ -200,14 +195,16 @@ asio::awaitable<std::optional<std::string>> PhysicianService::Facility(const std
     if (r.Rows() == 0) {
         co_return std::nullopt;
     }
-    json::object facility = json::parse(r.Get(0, 0)).as_object();
-    json::array& docs = facility["physicians"].as_array();
-    if (docs.size() > static_cast<size_t>(limit)) {
-        docs.resize(static_cast<size_t>(limit));
-        *next_cursor = EncodeCursor("n:" + std::string(docs.back().as_object().at("npi").as_string()));
+    std::string facility(r.Get(0, 0));
+    if (!r.IsNull(0, 1)) {
+        *next_cursor = EncodeCursor("n:" + std::string(r.Get(0, 1)));
     }
-    facility["next_cursor"] = *next_cursor ? json::value(**next_cursor) : json::value(nullptr);
-    co_return json::serialize(facility);
+    // The object as the database wrote it, with the cursor added as its last member.
+    facility.pop_back();  // the closing brace
+    facility += ", \"next_cursor\" : ";
+    facility += *next_cursor ? json::serialize(json::value(**next_cursor)) : std::string("null");
+    facility += "}";
+    co_return facility;
 }
 
 asio::awaitable<std::string> PhysicianService::FacilitiesNearby(GeoPoint point, double radius_m, int limit) {
