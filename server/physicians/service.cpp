@@ -207,6 +207,15 @@ asio::awaitable<std::optional<std::string>> PhysicianService::Facility(const std
     co_return facility;
 }
 
+asio::awaitable<std::optional<std::string>> PhysicianService::Zip(const std::string& zip5) {
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kZip, zip5);
+    if (r.Rows() == 0) {
+        co_return std::nullopt;
+    }
+    co_return std::string(r.Get(0, 0));
+}
+
 asio::awaitable<std::string> PhysicianService::FacilitiesNearby(GeoPoint point, double radius_m, int limit) {
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kFacilitiesNearby, DoubleText(point.lng), DoubleText(point.lat),

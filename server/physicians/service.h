@@ -68,6 +68,8 @@ class PhysicianService {
                                                                 std::optional<int64_t> after_npi, int limit,
                                                                 std::optional<std::string>* next_cursor);
     boost::asio::awaitable<std::string> FacilitiesNearby(GeoPoint point, double radius_m, int limit);
+    /// A ZIP's centroid (Census ZCTA) with the city and state most of its practices give; nullopt when unknown.
+    boost::asio::awaitable<std::optional<std::string>> Zip(const std::string& zip5);
 
     const ResponseCache& Cache() const { return cache_; }
 

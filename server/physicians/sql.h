@@ -325,6 +325,22 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_
   ORDER BY n.dist, n.ccn), '[]'::json))::text
   FROM near n JOIN ref.facility f ON f.ccn = n.ccn)sql"};
 
+/// A ZIP's centroid from the Census ZCTA gazetteer, with the city and state its practice addresses mostly
+/// give (NULL when no practice there). $1 zip5.
+inline constexpr db::Statement kZip{"phys_zip", R"sql(
+SELECT json_build_object('zip', z.zip5, 'lat', round(z.lat::numeric, 6), 'lng', round(z.lng::numeric, 6),
+         'city', c.city, 'state', c.state, 'addresses', coalesce(c.n, 0),
+         'source', (SELECT json_build_object('dataset', d.dataset, 'release', d.release_label, 'load_id', d.load_id,
+                                             'loaded_at', d.finished_at)
+                      FROM ref.dataset_load d WHERE d.load_id = z.release_id))::text
+  FROM ref.zcta z
+  LEFT JOIN LATERAL (
+    SELECT upper(a.city) AS city, a.state, sum(count(*)) OVER () AS n
+      FROM ref.physician_address a
+     WHERE a.zip5 = z.zip5 AND a.removed_at IS NULL AND a.city IS NOT NULL
+     GROUP BY upper(a.city), a.state ORDER BY count(*) DESC, upper(a.city) LIMIT 1) c ON true
+ WHERE z.zip5 = $1 AND z.removed_at IS NULL)sql"};
+
 /// Whether an NPI exists (detail lists answer 404 for unknown NPIs, not an empty list).
 inline constexpr db::Statement kNpiExists{"phys_npi_exists", "SELECT 1 FROM ref.physician WHERE npi = $1::bigint"};
 

@@ -341,3 +341,16 @@ def test_facility_physicians_paginate_without_gaps(generated):
         if not cursor:
             break
     assert got == expected
+
+
+def test_zip_lookup_gives_the_zcta_centroid(real):
+    gaz = next(csv.DictReader(open(os.path.join(CMS, "zcta_gazetteer.txt")), delimiter="\t"))
+    zip5 = gaz["GEOID"]
+    z = real.get(f"/api/v1/zips/{zip5}").json()
+    assert z["zip"] == zip5
+    assert abs(z["lat"] - float(gaz["INTPTLAT"])) < 1e-5
+    assert abs(z["lng"] - float(gaz[[k for k in gaz if k.strip() == "INTPTLONG"][0]])) < 1e-5
+    assert z["source"]["dataset"] == "zcta"
+    problem(real.get("/api/v1/zips/3230"), 400, "zip")
+    problem(real.get("/api/v1/zips/ab123"), 400, "zip")
+    problem(real.get("/api/v1/zips/00000"), 404, None)
