@@ -240,10 +240,11 @@ def main():
                          2: "(SELECT lat FROM bench.points WHERE i = :i)", 3: "16093.44",
                          4: "(SELECT ARRAY[code] FROM bench.points WHERE i = :i)", 5: "50"}),
         "search": ("\\set i random(1, %d)" % n_names, sql["kSearch"],
-                   dict({1: "(SELECT q FROM bench.names WHERE i = :i)",
-                         2: "(SELECT split_part(q, ' ', 1) FROM bench.names WHERE i = :i)",
-                         3: "(SELECT nullif(split_part(q, ' ', 2), '') FROM bench.names WHERE i = :i)",
-                         16: "21"}, **{k: "NULL" for k in range(4, 16)})),
+                   {**{k: "NULL" for k in range(4, 16)},
+                    1: "(SELECT q FROM bench.names WHERE i = :i)",
+                    2: "(SELECT split_part(q, ' ', 1) FROM bench.names WHERE i = :i)",
+                    3: "(SELECT nullif(split_part(q, ' ', 2), '') FROM bench.names WHERE i = :i)",
+                    16: "21"}),
     }
     pg_for = {"profile-cold": "profile", "profile-warm": "profile", "nearby": "nearby", "nearby-spec": "nearby-spec",
               "search": "search"}

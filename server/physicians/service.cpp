@@ -67,6 +67,13 @@ asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianServ
     if (auto hit = cache_.Get(key, version)) {
         co_return *hit;
     }
+    if (shared_ != nullptr) {
+        if (auto shared = co_await shared_->Get(key, version)) {
+            auto body = std::make_shared<const std::string>(std::move(*shared));
+            cache_.Put(key, version, body);
+            co_return body;
+        }
+    }
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kProfile, npi);
     if (r.Rows() == 0) {
@@ -74,6 +81,9 @@ asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianServ
     }
     auto body = std::make_shared<const std::string>(r.Get(0, 0));
     cache_.Put(key, version, body);
+    if (shared_ != nullptr) {
+        co_await shared_->Put(key, version, *body);
+    }
     co_return body;
 }
 
@@ -155,10 +165,20 @@ asio::awaitable<std::shared_ptr<const std::string>> PhysicianService::Specialtie
     if (auto hit = cache_.Get("specialties", version)) {
         co_return *hit;
     }
+    if (shared_ != nullptr) {
+        if (auto shared = co_await shared_->Get("specialties", version)) {
+            auto body = std::make_shared<const std::string>(std::move(*shared));
+            cache_.Put("specialties", version, body);
+            co_return body;
+        }
+    }
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kSpecialties);
     auto body = std::make_shared<const std::string>(r.Get(0, 0));
     cache_.Put("specialties", version, body);
+    if (shared_ != nullptr) {
+        co_await shared_->Put("specialties", version, *body);
+    }
     co_return body;
 }
 
