@@ -2,7 +2,6 @@
 each instance carrying on alone when Redis goes away. A real redis-server runs on a loopback port."""
 import os
 import re
-import socket
 import subprocess
 import tempfile
 import time
@@ -10,16 +9,8 @@ import time
 import pytest
 import requests
 
-from conftest import Server, drop_database
+from conftest import Server, drop_database, free_port
 from test_physicians import make_db
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Redis:
@@ -67,15 +58,21 @@ def metric(server, name, labels=""):
     return int(m.group(1)) if m else None
 
 
-def test_two_instances_enforce_one_rate_limit(db, redis):
+def two_instances(db, redis, per_second, burst):
+    """Two servers on one database and one Redis, sharing a signing key, both signed in as the demo rep."""
     key = os.path.join(tempfile.mkdtemp(), "jwt.pem")
-    flags = ["--redis-url", redis.url, "--rate-limit-per-second", "1", "--rate-limit-burst", "8",
+    flags = ["--redis-url", redis.url, "--rate-limit-per-second", str(per_second), "--rate-limit-burst", str(burst),
              "--jwt-key-file", key]
     a = Server(db, *flags)
     b = Server(db, *flags)
+    a.login("rep@acme.demo", "Rounds-Demo-Acme-1")
+    b.headers = a.headers  # same signing key: one token works on both
+    return a, b, key
+
+
+def test_two_instances_enforce_one_rate_limit(db, redis):
+    a, b, key = two_instances(db, redis, 1, 8)
     try:
-        a.login("rep@acme.demo", "Rounds-Demo-Acme-1")
-        b.headers = a.headers  # same signing key: one token works on both
         statuses = []
         for i in range(12):  # 6 each: under either instance's own burst of 8
             r = (a if i % 2 == 0 else b).get("/api/v1/me")
@@ -103,14 +100,8 @@ def test_two_instances_enforce_one_rate_limit(db, redis):
 
 
 def test_instances_share_the_response_cache(db, redis):
-    key = os.path.join(tempfile.mkdtemp(), "jwt.pem")
-    flags = ["--redis-url", redis.url, "--rate-limit-per-second", "1000", "--rate-limit-burst", "1000",
-             "--jwt-key-file", key]
-    a = Server(db, *flags)
-    b = Server(db, *flags)
+    a, b, _ = two_instances(db, redis, 1000, 1000)
     try:
-        a.login("rep@acme.demo", "Rounds-Demo-Acme-1")
-        b.headers = a.headers
         first = a.get("/api/v1/specialties")
         assert first.status_code == 200
         keys = redis.cli("--scan", "--pattern", "rounds:cache:*")
