@@ -191,6 +191,8 @@ def pgbench(db, name, setup, sql, params, conns, seconds, workdir):
     for i in sorted(params, reverse=True):  # $16 before $1
         body = body.replace(f"${i}", params[i])
     body = " ".join(line.strip() for line in body.strip().splitlines())
+    # pgbench reads ":name" as a variable: the POSIX class is spelled out (same for folded ASCII names).
+    body = body.replace("[:alnum:]", "a-z0-9")
     script = os.path.join(workdir, name + ".sql")
     with open(script, "w") as f:
         f.write(setup + "\n" + body + ";\n")
