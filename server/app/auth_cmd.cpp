@@ -35,6 +35,10 @@ std::string JwtKeyPath(const core::Config& c) {
     return c.jwt_key_file.empty() ? c.storage_dir + "/keys/jwt-ed25519.pem" : c.jwt_key_file;
 }
 
+std::string SecretsKeyPath(const core::Config& c) {
+    return c.secrets_key_file.empty() ? c.storage_dir + "/keys/secrets-aes256.key" : c.secrets_key_file;
+}
+
 namespace {
 
 template <typename F>

@@ -11,6 +11,8 @@ namespace rounds::app {
 auth::AuthSettings AuthSettingsFrom(const core::Config& config);
 /// The access-token key: --jwt-key-file, or <storage-dir>/keys/jwt-ed25519.pem created on first use.
 std::string JwtKeyPath(const core::Config& config);
+/// The secrets key: --secrets-key-file, or <storage-dir>/keys/secrets-aes256.key created on first use.
+std::string SecretsKeyPath(const core::Config& config);
 
 /// `rounds admin create-org|create-user|seed-demo`; each returns the exit code.
 int RunAdminCreateOrg(const core::Config& config, const std::string& name, const std::string& slug);

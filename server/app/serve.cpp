@@ -119,12 +119,23 @@ int RunServe(const core::Config& config) {
         std::cerr << "rounds serve: " << e.Detail() << " (--jwt-key-file " << JwtKeyPath(config) << ")\n";
         return 2;
     }
+    // Single sign-on: the secrets key (client secrets, TOTP secrets at rest) is loaded or created up front too.
+    std::optional<auth::SsoService> sso_service;
+    try {
+        auth::SsoSettings sso_settings;
+        sso_settings.public_url = config.public_url;
+        sso_service.emplace(pool, cpu_pool, auth::SecretBox::LoadOrCreate(SecretsKeyPath(config)), sso_settings);
+    } catch (const core::Error& e) {
+        std::cerr << "rounds serve: " << e.Detail() << " (--secrets-key-file " << SecretsKeyPath(config) << ")\n";
+        return 2;
+    }
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});
 
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
+    ctx.sso = &*sso_service;
     ctx.physicians = &physician_service;
     ctx.metrics = &metrics;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());

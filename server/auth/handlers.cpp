@@ -224,6 +224,10 @@ std::string PathId(const Request& req) {
 
 }  // namespace
 
+http::Response SsoTokensResponse(const TokenPair& tokens, bool cookie_secure) {
+    return TokensResponse(tokens, {}, cookie_secure);
+}
+
 http::Handler Handlers::Login() const {
     return [&s = service](Request& req) -> asio::awaitable<Response> {
         json::object b = Body(req, {"email", "password"});

@@ -635,6 +635,50 @@ asio::awaitable<void> AuthService::AcceptInvite(std::string token, std::string p
     co_await tx.Commit();
 }
 
+asio::awaitable<TokenPair> AuthService::ExchangeSsoCode(std::string code, ClientInfo client) {
+    if (code.empty() || code.size() > 200) {
+        throw core::Invalid("code", "is required");
+    }
+    auto lease = co_await pool_.Acquire();
+    co_await lease.Command("BEGIN");
+    std::string hash = TokenHash(code);
+    co_await lease.Exec(sql::kSetTokenHash, hash);
+    db::Result h = co_await lease.Exec(sql::kHandoffByHash, hash);
+    if (h.Rows() == 0) {
+        co_await lease.Command("ROLLBACK");
+        throw Unauthenticated("the sign-in code is invalid or expired; sign in again");
+    }
+    std::string id(h.Get(0, 0)), org_id(h.Get(0, 1)), user_id(h.Get(0, 2));
+    bool spent = h.GetBool(0, 3);
+    const Scope lookup{TenantId(org_id), user_id, "rep"};
+    co_await tenancy::EnterScope(lease, lookup);
+    db::Result used;
+    if (!spent) {
+        used = co_await lease.Exec(sql::kUseHandoff, org_id, id);
+    }
+    db::Result row = co_await lease.Exec(sql::kUserById, org_id, user_id);
+    auto user = UserRow::From(row);
+    if (used.Rows() == 0 || !user || user->status != "active") {
+        AuditEvent e;
+        e.org_id = org_id;
+        e.actor_id = user_id;
+        e.action = "auth.sso.exchange";
+        e.outcome = "failure";
+        e.target_type = "user";
+        e.target_id = user_id;
+        e.detail = used.Rows() == 0 ? "sign-in code used twice or expired" : "account not active";
+        e.client = client;
+        co_await WriteAudit(lease, e);
+        co_await lease.Command("COMMIT");
+        throw Unauthenticated("the sign-in code is invalid or expired; sign in again");
+    }
+    Scope scope{TenantId(org_id), user_id, user->role};
+    co_await tenancy::EnterScope(lease, scope);
+    TokenPair pair = co_await IssueTokens(lease, scope, NewUuid(), client);
+    co_await lease.Command("COMMIT");
+    co_return pair;
+}
+
 asio::awaitable<MfaEnrolment> AuthService::BeginEnrolment(std::optional<http::Principal> principal,
                                                           std::string challenge, ClientInfo client) {
     auto lease = co_await pool_.Acquire();

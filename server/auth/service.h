@@ -138,6 +138,8 @@ class AuthService {
     boost::asio::awaitable<void> Logout(std::string refresh_token, std::optional<http::Principal> principal,
                                         ClientInfo client);
     boost::asio::awaitable<void> AcceptInvite(std::string token, std::string password, ClientInfo client);
+    /// Trades the one-time code of a finished SSO sign-in (SsoService) for tokens, once, within its lifetime.
+    boost::asio::awaitable<TokenPair> ExchangeSsoCode(std::string code, ClientInfo client);
 
     /// Starts (or restarts) TOTP enrolment for a signed-in user, or for the user of an enrolment challenge.
     boost::asio::awaitable<MfaEnrolment> BeginEnrolment(std::optional<http::Principal> principal, std::string challenge,

@@ -194,6 +194,15 @@ std::vector<SettingDef> BuildSettings() {
                             "Secure flag of the refresh-token cookie (turn off only for plain-HTTP development)."));
     s.push_back(StringSetting("mfa-issuer", "ROUNDS_MFA_ISSUER", &Config::mfa_issuer, true,
                               "Issuer name shown in authenticator apps for TOTP enrolment."));
+    // Single sign-on and secrets at rest
+    s.push_back(StringSetting("public-url", "ROUNDS_PUBLIC_URL", &Config::public_url, false,
+                              "Public base URL of this server (https://crm.example.com): OIDC redirect URI, SAML "
+                              "entity id and ACS URL, web hand-off. Empty: taken from the Host header (development "
+                              "only)."));
+    s.push_back(StringSetting("secrets-key-file", "ROUNDS_SECRETS_KEY_FILE", &Config::secrets_key_file, false,
+                              "32-byte AES-256-GCM key encrypting OIDC client secrets and TOTP secrets in the "
+                              "database (share it between instances); empty: <storage-dir>/keys/secrets-aes256.key, "
+                              "generated on first start."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {
