@@ -395,6 +395,12 @@ ISOLATION = {
     ("GET", "/api/v1/auth/sso/{slug}/oidc/start"): PUBLIC,
     ("GET", "/api/v1/auth/sso/oidc/callback"): PUBLIC,
     ("POST", "/api/v1/auth/sso/exchange"): PUBLIC,
+    ("GET", "/api/v1/admin/sso/saml"): {"rep": (403, None), "manager": (403, None), "admin": (404, None)},
+    ("PUT", "/api/v1/admin/sso/saml"): {"rep": (403, None), "manager": (403, None), "admin": (400, None)},
+    ("DELETE", "/api/v1/admin/sso/saml"): {"rep": (403, None), "manager": (403, None), "admin": (404, None)},
+    ("GET", "/api/v1/auth/sso/{slug}/saml/metadata"): PUBLIC,
+    ("GET", "/api/v1/auth/sso/{slug}/saml/start"): PUBLIC,
+    ("POST", "/api/v1/auth/sso/{slug}/saml/acs"): PUBLIC,
     # Public reference data of the physicians module: no tenant rows behind these.
     ("GET", "/api/v1/physicians/search"): REFERENCE,
     ("GET", "/api/v1/physicians/nearby"): REFERENCE,
@@ -421,6 +427,8 @@ def _bodies(world, org):
         ("POST", "/api/v1/auth/mfa/disable"): {"code": "123456"},
         ("PUT", "/api/v1/admin/sso/oidc"): {"issuer": "https://idp.example.com", "client_id": "iso",
                                             "client_secret": "not-a-real-secret"},
+        # Not metadata: the admin gets past the role check to the validation (400); the others stop at 403.
+        ("PUT", "/api/v1/admin/sso/saml"): {"idp_metadata": "<not-metadata/>"},
     }
 
 

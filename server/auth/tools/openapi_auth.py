@@ -145,6 +145,17 @@ SSO_PATHS = {
     "/api/v1/auth/sso/oidc/callback": {"get": op("oidcCallback", "Redirect URI: verifies the sign-in and 302s to the web client's /sso/complete?code=... (or ?error=invalid_request|invalid_token|access_denied|idp_error)", dict(REDIRECT, **{"400": P}), secure=False,
                                                  params=[q("code", "Authorization code"), q("state", "State of the start"), q("error", "Error from the identity provider")])},
     "/api/v1/auth/sso/exchange": {"post": op("ssoExchange", "Trade the one-time code of a finished SSO sign-in for tokens (once, within 60 s)", dict(ok(ref("Tokens")), **{"400": P, "401": U}), body(ref("SsoExchange")), secure=False)},
+    "/api/v1/admin/sso/saml": {
+        "get": op("getSamlConnection", "The organisation's SAML 2.0 settings (404 when none)", dict(ok(ref("SamlConnection")), **{"401": U, "403": F, "404": N})),
+        "put": op("putSamlConnection", "Create or change the SAML settings (the IdP's metadata XML; absent fields keep their value)", dict(ok(ref("SamlConnection")), **{"400": P, "401": U, "403": F}), body(ref("SamlConnectionInput"))),
+        "delete": op("deleteSamlConnection", "Remove SAML sign-in", dict(NO_CONTENT, **{"401": U, "403": F, "404": N}))},
+    "/api/v1/auth/sso/{slug}/saml/metadata": {"get": op("samlMetadata", "This server's SAML service-provider metadata for the organisation (entity id, ACS URL); give it to the IdP",
+                                                        {"200": {"description": "SAML metadata", "content": {"application/samlmetadata+xml": {"schema": s()}}}, "404": N}, secure=False, params=[SLUG])},
+    "/api/v1/auth/sso/{slug}/saml/start": {"get": op("samlStart", "Start a SAML sign-in: 302 to the IdP with an AuthnRequest (HTTP-Redirect binding)", dict(REDIRECT, **{"400": P, "404": N}), secure=False, params=[SLUG, RETURN_TO])},
+    "/api/v1/auth/sso/{slug}/saml/acs": {"post": op("samlAcs", "Assertion consumer service (HTTP-POST binding): verifies the signed assertion and 302s to the web client's /sso/complete?code=... (or ?error=...)",
+                                                    dict(REDIRECT, **{"400": P, "404": N, "415": C}),
+                                                    {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({"SAMLResponse": s(), "RelayState": s()}, ["SAMLResponse", "RelayState"])}}},
+                                                    secure=False, params=[SLUG])},
 }
 PATHS.update(SSO_PATHS)
 
