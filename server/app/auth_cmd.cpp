@@ -28,6 +28,7 @@ auth::AuthSettings AuthSettingsFrom(const core::Config& c) {
     s.lockout_seconds = c.login_lockout_seconds;
     s.cookie_secure = c.auth_cookie_secure;
     s.issuer_name = c.mfa_issuer;
+    s.status_cache_seconds = c.auth_status_cache_seconds;
     return s;
 }
 
@@ -90,6 +91,14 @@ int RunAdminSeedDemo(const core::Config& config, const std::string& logins_file)
                 throw core::Invalid("logins-file", "cannot write " + logins_file);
             }
         }
+        return 0;
+    });
+}
+
+int RunAdminEncryptSecrets(const core::Config& config) {
+    return AdminCommand(config, "encrypt-secrets", [&](db::SyncConnection& conn) {
+        auth::SecretBox box = auth::SecretBox::LoadOrCreate(SecretsKeyPath(config));
+        std::cout << auth::EncryptTotpSecrets(conn, box) << " TOTP secrets sealed\n";
         return 0;
     });
 }

@@ -19,6 +19,9 @@ int RunAdminCreateOrg(const core::Config& config, const std::string& name, const
 int RunAdminCreateUser(const core::Config& config, const std::string& org, const std::string& email,
                        const std::string& name, const std::string& role, std::string password, bool password_stdin);
 int RunAdminSeedDemo(const core::Config& config, const std::string& logins_file);
+/// `rounds admin encrypt-secrets`: seals legacy clear-text TOTP secrets with the secrets key (the one-off
+/// migration after upgrading; the server also seals each at the user's next MFA sign-in).
+int RunAdminEncryptSecrets(const core::Config& config);
 /// `rounds bench auth`: Argon2id sign-ins per second per core with the configured parameters, token
 /// signing/verification rates, and the cost of row-level security on a user-list query.
 int RunAuthBench(const core::Config& config, int users);

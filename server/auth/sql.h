@@ -45,6 +45,8 @@ inline constexpr db::Statement kUserById{
     "to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), u.version, u.client_id, "
     "u.mfa_secret, u.mfa_pending_secret, u.mfa_last_step, u.password_hash "
     "FROM crm.app_user u WHERE u.org_id = $1 AND u.id = $2 AND u.deleted_at IS NULL"};
+inline constexpr db::Statement kUserStatus{
+    "auth_user_status", "SELECT status, role FROM crm.app_user WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL"};
 inline constexpr db::Statement kRehash{"auth_rehash",
                                        "UPDATE crm.app_user SET password_hash = $3 WHERE org_id = $1 AND id = $2"};
 inline constexpr db::Statement kTouchLogin{
@@ -84,6 +86,9 @@ inline constexpr db::Statement kChallengeUsed{
     "auth_challenge_used", "UPDATE crm.mfa_challenge SET used_at = now() WHERE org_id = $1 AND id = $2"};
 inline constexpr db::Statement kSetPendingSecret{
     "auth_set_pending_secret", "UPDATE crm.app_user SET mfa_pending_secret = $3 WHERE org_id = $1 AND id = $2"};
+inline constexpr db::Statement kSealTotpSecret{
+    "auth_seal_totp_secret",
+    "UPDATE crm.app_user SET mfa_secret = $3 WHERE org_id = $1 AND id = $2 AND mfa_secret = $4"};
 inline constexpr db::Statement kEnableMfa{
     "auth_enable_mfa",
     "UPDATE crm.app_user SET mfa_enabled = true, mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, "

@@ -203,6 +203,10 @@ std::vector<SettingDef> BuildSettings() {
                               "32-byte AES-256-GCM key encrypting OIDC client secrets and TOTP secrets in the "
                               "database (share it between instances); empty: <storage-dir>/keys/secrets-aes256.key, "
                               "generated on first start."));
+    s.push_back(IntSetting("auth-status-cache-seconds", "ROUNDS_AUTH_STATUS_CACHE_SECONDS",
+                           &Config::auth_status_cache_seconds, 0, 300, "int",
+                           "How long an instance trusts a user's status and role between database checks: a "
+                           "disabled or demoted user's access tokens stop working within this."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

@@ -58,6 +58,7 @@ struct Config {
     // Single sign-on and secrets at rest (server/auth/sso.cpp, secret_box.cpp)
     std::string public_url;        // empty: from the Host header (development only)
     std::string secrets_key_file;  // empty: <storage-dir>/keys/secrets-aes256.key, created on first start
+    int auth_status_cache_seconds = 5;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.
