@@ -66,6 +66,7 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/specialties", ph.Specialties(), Access::kAuthenticated, "specialties with counts"});
     r.Add({"GET", "/api/v1/facilities/nearby", ph.FacilitiesNearby(), Access::kAuthenticated, "hospitals by distance"});
     r.Add({"GET", "/api/v1/facilities/{ccn}", ph.Facility(), Access::kAuthenticated, "hospital with physicians"});
+    r.Add({"GET", "/api/v1/zips/{zip}", ph.Zip(), Access::kAuthenticated, "a ZIP's centroid (typed-ZIP search)"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

@@ -530,13 +530,26 @@ http::Middleware Authenticate(const http::Router& router, AuthService*& service)
     };
 }
 
-http::Middleware RateLimit(RateLimiter& limiter, std::function<double()> now) {
-    return [&limiter, now = std::move(now)](Request& req, const http::Handler& next) -> asio::awaitable<Response> {
+http::Middleware RateLimit(RateLimiter& limiter, std::function<double()> now, SharedRateLimit shared) {
+    return [&limiter, now = std::move(now), shared = std::move(shared)](
+               Request& req, const http::Handler& next) -> asio::awaitable<Response> {
         if (req.path.starts_with("/api/")) {
-            double t = now();
-            double wait = limiter.Take("ip:" + req.remote_addr, t);
+            std::vector<std::string> keys{"ip:" + req.remote_addr};
             if (req.principal) {
-                wait = std::max(wait, limiter.Take("user:" + req.principal->user_id, t));
+                keys.push_back("user:" + req.principal->user_id);
+            }
+            std::optional<double> shared_wait;
+            if (shared) {
+                shared_wait = co_await shared(keys);
+            }
+            double wait = 0;
+            if (shared_wait) {
+                wait = *shared_wait;
+            } else {
+                const double t = now();
+                for (const std::string& k : keys) {
+                    wait = std::max(wait, limiter.Take(k, t));
+                }
             }
             if (wait > 0) {
                 Response r = http::Problem(429, "too many requests; slow down", req.request_id);

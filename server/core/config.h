@@ -36,6 +36,10 @@ struct Config {
     int64_t gzip_min_bytes = 1024;
     std::string web_root;
     bool debug_routes = false;
+    // Shared state across instances (server/redis): cache and rate limits
+    std::string redis_url;  // empty: in-process only
+    int redis_timeout_ms = 100;
+    int shared_cache_ttl_seconds = 86400;
     // Storage and logging
     std::string storage_dir = "var/storage";
     LogLevel log_level = LogLevel::kInfo;

@@ -411,9 +411,10 @@ ISOLATION = {
     ("GET", "/api/v1/specialties"): REFERENCE,
     ("GET", "/api/v1/facilities/nearby"): REFERENCE,
     ("GET", "/api/v1/facilities/{ccn}"): REFERENCE,
+    ("GET", "/api/v1/zips/{zip}"): REFERENCE,
 }
 
-REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001"}
+REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001", "zip": "32301"}
 
 
 def _bodies(world, org):

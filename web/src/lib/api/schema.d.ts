@@ -504,6 +504,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/zips/{zip}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A ZIP code's centroid (Census ZCTA) with the city and state most of its practices give, for typed-ZIP searches */
+    get: operations['getZip'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -750,6 +767,17 @@ export interface components {
     AuditPage: {
       items: components['schemas']['AuditEntry'][];
       next_cursor: string | null;
+    };
+    Zip: {
+      zip: string;
+      lat: number;
+      lng: number;
+      /** @description The city most practice addresses in the ZIP give (null when none) */
+      city: string | null;
+      state: string | null;
+      /** @description Live practice addresses in the ZIP */
+      addresses: number;
+      source: components['schemas']['SourceRelease'];
     };
   };
   responses: {
@@ -1874,6 +1902,33 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getZip: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description 5-digit US ZIP code */
+        zip: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ZIP's centroid */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Zip'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      503: components['responses']['Unavailable'];
     };
   };
 }
