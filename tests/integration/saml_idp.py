@@ -36,6 +36,16 @@ def strip_signatures(b64):
     return base64.b64encode(xml.encode()).decode()
 
 
+def strip_response_signature(b64):
+    """Removes the Response's own signature (the one before the assertion), keeping the assertion's."""
+    xml = base64.b64decode(b64).decode()
+    assertion = xml.index("<saml:Assertion")
+    start = xml.find('<Signature xmlns="http://www.w3.org/2000/09/xmldsig#">')
+    assert 0 <= start < assertion
+    end = xml.index("</Signature>", start) + len("</Signature>")
+    return base64.b64encode((xml[:start] + xml[end:]).encode()).decode()
+
+
 def replace_in(b64, old, new):
     xml = base64.b64decode(b64).decode()
     assert old in xml

@@ -8,7 +8,7 @@ import requests
 
 from auth_helpers import bearer, create_org, create_user, token_for
 from conftest import Server
-from saml_idp import SamlIdp, replace_in, strip_signatures
+from saml_idp import SamlIdp, replace_in, strip_response_signature, strip_signatures
 from test_sso import FAST, PW, audit, exchange, last_failure
 
 
@@ -102,10 +102,13 @@ def test_happy_path_signed_assertion_signs_the_user_in(srv, org, idp):
     ("expired", "assertion expired"),
     ("wrong_audience", "wrong audience"),
     ("wrong_recipient", "wrong destination"),
+    ("wrong_recipient_only", "wrong recipient"),
+    ("response_unsigned_assertion_signed", None),
 ])
-def test_bad_assertions_are_refused(srv, org, idp, case, reason):
+def test_assertions_are_checked(srv, org, idp, case, reason):
     rep = create_user(org["slug"], "rep", PW)
     admin_email = org["admin"]["email"]
+    acs = srv.url(f"/api/v1/auth/sso/{org['slug']}/saml/acs")
     kw = {
         "unsigned": {"post": strip_signatures},
         "forged": {"forged": True},
@@ -114,8 +117,19 @@ def test_bad_assertions_are_refused(srv, org, idp, case, reason):
         "expired": {"valid_minutes": -10},
         "wrong_audience": {"audience": "https://some-other-sp.example/metadata"},
         "wrong_recipient": {"other_acs": "https://some-other-sp.example/acs"},
+        # The assertion (signed) names another recipient; the unsigned Response is re-addressed to us.
+        "wrong_recipient_only": {"other_acs": "https://some-other-sp.example/acs",
+                                 "post": lambda b: replace_in(strip_response_signature(b),
+                                                              'Destination="https://some-other-sp.example/acs"',
+                                                              f'Destination="{acs}"')},
+        # Only the assertion signed is enough (many IdPs do not sign the Response).
+        "response_unsigned_assertion_signed": {"post": strip_response_signature},
     }[case]
     q, _ = saml_login(srv, org, idp, rep["email"], **kw)
+    if reason is None:
+        assert "code" in q, q
+        assert exchange(srv, q["code"]).json()["user"]["id"] == rep["id"]
+        return
     assert q == {"error": "invalid_token"}, q
     detail = last_failure(srv, org)
     assert reason in detail, detail
