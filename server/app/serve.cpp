@@ -132,6 +132,7 @@ int RunServe(const core::Config& config) {
     // Single sign-on (OIDC, SAML).
     auth::SsoSettings sso_settings;
     sso_settings.public_url = config.public_url;
+    sso_settings.allow_private_addresses = config.sso_allow_private_addresses;
     auth::SsoService sso_service(pool, cpu_pool, *secrets, sso_settings);
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});

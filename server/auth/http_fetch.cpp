@@ -1,7 +1,9 @@
 #include "auth/http_fetch.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -38,7 +40,38 @@ std::string HostOf(std::string_view url) {
     return std::string(rest.substr(0, rest.find(':')));
 }
 
+int CheckAddress(void* user, char* conn_primary_ip, char*, int, int) {
+    bool allow_private = *static_cast<bool*>(user);
+    return allow_private || IsPublicAddress(conn_primary_ip) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
+}
+
 }  // namespace
+
+bool IsPublicAddress(std::string_view ip) {
+    unsigned char a[16] = {};
+    std::string text(ip);
+    if (inet_pton(AF_INET, text.c_str(), a) == 1) {
+        return !(a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 100 && (a[1] & 0xC0) == 64) ||
+                 (a[0] == 169 && a[1] == 254) || (a[0] == 172 && (a[1] & 0xF0) == 16) || (a[0] == 192 && a[1] == 168) ||
+                 (a[0] == 192 && a[1] == 0 && a[2] == 0) || a[0] >= 224);
+    }
+    if (inet_pton(AF_INET6, text.c_str(), a) != 1) {
+        return false;
+    }
+    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    if (std::memcmp(a, kMapped, 12) == 0) {
+        char v4[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, a + 12, v4, sizeof(v4));
+        return IsPublicAddress(v4);
+    }
+    bool unspecified_or_loopback = true;
+    for (int i = 0; i < 15; ++i) {
+        unspecified_or_loopback = unspecified_or_loopback && a[i] == 0;
+    }
+    // ::, ::1, fc00::/7 (unique local), fe80::/10 (link-local), ff00::/8 (multicast)
+    return !(unspecified_or_loopback || (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||
+             a[0] == 0xFF);
+}
 
 bool AllowedFetchUrl(std::string_view url) {
     if (url.starts_with("https://")) {
@@ -66,7 +99,7 @@ std::string FormEncode(std::string_view value) {
     return out;
 }
 
-FetchResponse CurlFetch(const FetchRequest& req) {
+FetchResponse CurlFetch(const FetchRequest& req, bool allow_private_addresses) {
     if (!AllowedFetchUrl(req.url)) {
         throw core::Invalid("url", "must be https (http only to a loopback address)");
     }
@@ -93,6 +126,9 @@ FetchResponse CurlFetch(const FetchRequest& req) {
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "rounds-sso/1");
+    // Checked on the address actually connected to, after DNS: a public name resolving to 10.x is refused.
+    curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, &CheckAddress);
+    curl_easy_setopt(c, CURLOPT_PREREQDATA, &allow_private_addresses);
     if (req.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, form.c_str());
@@ -107,6 +143,10 @@ FetchResponse CurlFetch(const FetchRequest& req) {
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        throw core::Error(core::ErrorKind::kUnavailable,
+                          "the identity provider's address is not public (see --sso-allow-private-addresses)");
+    }
     if (rc != CURLE_OK) {
         throw core::Error(core::ErrorKind::kUnavailable, "the identity provider cannot be reached", {},
                           std::string("curl: ") + curl_easy_strerror(rc));

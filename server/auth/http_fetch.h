@@ -25,8 +25,14 @@ struct FetchResponse {
 using Fetcher = std::function<FetchResponse(const FetchRequest&)>;
 
 /// libcurl: 5 s connect, 10 s total, no redirects, responses above 1 MiB refused. Only https:// URLs, or
-/// http:// to a loopback address (test identity providers); anything else is core::Error(kInvalid).
-FetchResponse CurlFetch(const FetchRequest& request);
+/// http:// to a loopback address (test identity providers); anything else is core::Error(kInvalid). Unless
+/// `allow_private_addresses`, a connection to a loopback, private, link-local or otherwise non-public address
+/// is refused after name resolution (an organisation admin must not be able to make the server probe the
+/// internal network through an "issuer" URL).
+FetchResponse CurlFetch(const FetchRequest& request, bool allow_private_addresses = false);
+
+/// True for addresses on the public internet (IPv4 or IPv6 text as libcurl reports it).
+bool IsPublicAddress(std::string_view ip);
 
 /// True for https URLs and for http URLs whose host is 127.0.0.1, ::1 or localhost.
 bool AllowedFetchUrl(std::string_view url);

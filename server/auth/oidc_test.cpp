@@ -209,3 +209,26 @@ TEST(OidcPkce, S256IsBase64UrlOfSha256) {
 
 }  // namespace
 }  // namespace rounds::auth
+
+namespace rounds::auth {
+namespace {
+
+TEST(HttpFetch, OnlyPublicAddressesUnlessAllowed) {
+    for (const char* ip : {"8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"}) {
+        EXPECT_TRUE(IsPublicAddress(ip)) << ip;
+    }
+    for (const char* ip :
+         {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+          "0.0.0.0", "224.0.0.1", "::1", "::", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "not an address"}) {
+        EXPECT_FALSE(IsPublicAddress(ip)) << ip;
+    }
+    EXPECT_TRUE(AllowedFetchUrl("https://login.example.com/tenant/v2.0"));
+    EXPECT_TRUE(AllowedFetchUrl("http://127.0.0.1:8080/x"));
+    EXPECT_FALSE(AllowedFetchUrl("http://login.example.com/"));
+    EXPECT_FALSE(AllowedFetchUrl("http://127.0.0.1@evil.example/"));
+    EXPECT_FALSE(AllowedFetchUrl("file:///etc/passwd"));
+    EXPECT_FALSE(AllowedFetchUrl("ftp://x/"));
+}
+
+}  // namespace
+}  // namespace rounds::auth

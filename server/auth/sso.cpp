@@ -147,7 +147,10 @@ SsoService::SsoService(db::Pool& pool, asio::thread_pool& cpu_pool, SecretBox bo
               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                   .count());
       })),
-      providers_(std::move(fetch), clock_, settings_.metadata_ttl_seconds, 60) {}
+      providers_(fetch ? std::move(fetch) : Fetcher([allow = settings_.allow_private_addresses](const FetchRequest& r) {
+                     return CurlFetch(r, allow);
+                 }),
+                 clock_, settings_.metadata_ttl_seconds, 60) {}
 
 template <typename F>
 asio::awaitable<std::invoke_result_t<F>> SsoService::OnCpu(F f) {

@@ -26,6 +26,7 @@ struct SsoSettings {
     int handoff_ttl_seconds = 60;                    // the one-time code's lifetime
     int leeway_seconds = 60;                         // clock skew tolerated on exp/iat/nbf, NotBefore/NotOnOrAfter
     int metadata_ttl_seconds = 3600;                 // discovery documents and key sets are cached this long
+    bool allow_private_addresses = false;            // OIDC back channel may reach loopback/private addresses (tests)
 };
 
 /// An organisation's SSO connection as the admin API shows it (never the client secret).
@@ -62,7 +63,7 @@ class SsoService {
   public:
     using Clock = std::function<int64_t()>;
     SsoService(db::Pool& pool, boost::asio::thread_pool& cpu_pool, SecretBox box, SsoSettings settings,
-               Fetcher fetch = CurlFetch, Clock clock = nullptr);
+               Fetcher fetch = nullptr, Clock clock = nullptr);
 
     const SsoSettings& Settings() const { return settings_; }
 

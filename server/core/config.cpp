@@ -220,6 +220,11 @@ std::vector<SettingDef> BuildSettings() {
                            &Config::auth_status_cache_seconds, 0, 300, "int",
                            "How long an instance trusts a user's status and role between database checks: a "
                            "disabled or demoted user's access tokens stop working within this."));
+    s.push_back(BoolSetting("sso-allow-private-addresses", "ROUNDS_SSO_ALLOW_PRIVATE_ADDRESSES",
+                            &Config::sso_allow_private_addresses,
+                            "Let OpenID Connect discovery, JWKS and token requests reach loopback and private "
+                            "addresses (tests, on-premise identity providers); off, an organisation admin cannot "
+                            "make the server probe the internal network."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

@@ -13,7 +13,8 @@ from oidc_idp import OidcProvider
 
 PW = "correct horse battery staple"
 FAST = ["--auth-cookie-secure", "false", "--argon2-memory-kib", "4096", "--argon2-time-cost", "1",
-        "--login-ip-lockout-threshold", "100000", "--rate-limit-per-second", "100000", "--rate-limit-burst", "100000"]
+        "--login-ip-lockout-threshold", "100000", "--rate-limit-per-second", "100000", "--rate-limit-burst", "100000",
+        "--sso-allow-private-addresses", "true"]  # the test IdP listens on loopback
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +287,19 @@ def test_start_for_unknown_or_unconfigured_org_is_404_and_bad_input_400(srv, org
                         timeout=10).status_code == 404
     assert requests.get(srv.url("/api/v1/admin/sso/oidc"), headers=bearer(a["admin"]["token"]),
                         timeout=10).status_code == 404
+
+
+def test_loopback_identity_providers_are_refused_unless_allowed(app_url, idp):
+    """An organisation admin cannot point the server's back channel at the internal network."""
+    strict = Server(app_url, *[f for f in FAST if f not in ("--sso-allow-private-addresses", "true")])
+    try:
+        slug, _ = create_org("SSO strict")
+        admin = create_user(slug, "admin", PW)
+        org = {"slug": slug, "admin": dict(admin, token=token_for(strict, admin))}
+        configure(strict, org, idp)
+        discovery = idp.hits["discovery"]
+        r = requests.get(strict.url(f"/api/v1/auth/sso/{slug}/oidc/start"), allow_redirects=False, timeout=10)
+        assert r.status_code == 503 and "not public" in r.json()["detail"]
+        assert idp.hits["discovery"] == discovery  # refused before a byte was sent
+    finally:
+        strict.stop()
