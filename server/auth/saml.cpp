@@ -23,6 +23,7 @@
 #include <mutex>
 
 #include "core/error.h"
+#include "core/log.h"
 
 namespace rounds::auth {
 
@@ -35,9 +36,23 @@ std::mutex& LassoMutex() {
     return mu;
 }
 
+/// lasso reports through glib's log (plain text on stderr by default); route it into the structured log.
+void LassoLog(const gchar* domain, GLogLevelFlags level, const gchar* message, gpointer) {
+    std::string text = message != nullptr ? message : "";
+    std::string dom = domain != nullptr ? domain : "";
+    if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) != 0) {
+        core::LogDebug("lasso", {{"domain", dom}, {"message", text}});
+    } else {
+        core::LogWarn("lasso", {{"domain", dom}, {"message", text}});
+    }
+}
+
 void InitOnce() {
     static std::once_flag once;
     std::call_once(once, [] {
+        for (const char* domain : {"lasso", "Lasso"}) {  // lasso logs under both spellings
+            g_log_set_handler(domain, static_cast<GLogLevelFlags>(G_LOG_LEVEL_MASK), &LassoLog, nullptr);
+        }
         if (lasso_init() != 0) {
             throw core::Error(core::ErrorKind::kInternal, "lasso_init failed");
         }
