@@ -303,3 +303,20 @@ def test_loopback_identity_providers_are_refused_unless_allowed(app_url, idp):
         assert idp.hits["discovery"] == discovery  # refused before a byte was sent
     finally:
         strict.stop()
+
+
+def test_expired_state_and_expired_hand_off_code_are_refused(srv, orgs, idp):
+    a = orgs["A"]
+    configure(srv, a, idp, provisioning="email")
+    rep = create_user(a["slug"], "rep", PW)
+    idp.user = {"sub": "s-" + uuid.uuid4().hex, "email": rep["email"]}
+    start = requests.get(srv.url(f"/api/v1/auth/sso/{a['slug']}/oidc/start"), allow_redirects=False, timeout=10)
+    callback = requests.get(start.headers["Location"], allow_redirects=False, timeout=10).headers["Location"]
+    psql(OWNER_URL, "SELECT set_config('rounds.admin', 'on', false); UPDATE crm.sso_login_state "
+                    f"SET expires_at = now() - interval '1 second' WHERE org_id = '{a['id']}' AND used_at IS NULL")
+    assert land(srv, callback) == {"error": "invalid_request"}
+    assert "expired" in last_failure(srv, a)
+    q = sign_in(srv, a, idp, idp.user)
+    psql(OWNER_URL, "SELECT set_config('rounds.admin', 'on', false); UPDATE crm.sso_handoff "
+                    f"SET expires_at = now() - interval '1 second' WHERE org_id = '{a['id']}' AND used_at IS NULL")
+    assert exchange(srv, q["code"]).status_code == 401
