@@ -89,7 +89,9 @@ int RunServe(const core::Config& config) {
     pool_options.application_name = "rounds-serve";
     // Name search treats trigram similarity >= 0.2 as a candidate (pg_trgm's default 0.3 misses short names
     // with two typos, e.g. "bin snug" for Binh Sung); ranking puts the best first.
-    pool_options.session_options = "-c pg_trgm.similarity_threshold=0.2";
+    // JIT off: the planner's cost estimates for the geography and trigram queries cross the JIT thresholds, and
+    // compiling then takes longer (measured: ~500 ms) than the query (a few ms).
+    pool_options.session_options = "-c pg_trgm.similarity_threshold=0.2 -c jit=off";
     db::Pool pool(ioc, pool_options);
 
     http::Metrics metrics;

@@ -220,18 +220,11 @@ SELECT coalesce(json_agg(json_build_object(
   FROM numbered h)sql"};
 
 /// Physicians nearest a point. $1 lng, $2 lat, $3 radius (m), $4 specialty codes (text[] or NULL), $5 limit.
-/// The GiST index is walked in distance order (<->) inside the radius; several addresses of one physician
-/// collapse to the nearest.
+/// The GiST index is walked in distance order (<->) inside the radius (ref.nearest_addresses, migration 0015);
+/// several addresses of one physician collapse to the nearest.
 inline constexpr db::Statement kNearby{"phys_nearby", R"sql(
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)::geography AS g),
-knn AS (
-  SELECT a.npi, a.address_id, a.geog <-> pt.g AS dist
-    FROM ref.physician_address a, pt
-   WHERE a.removed_at IS NULL AND a.geog IS NOT NULL AND ST_DWithin(a.geog, pt.g, $3::float8)
-     AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM ref.physician_taxonomy t
-                                         WHERE t.npi = a.npi AND t.taxonomy_code = ANY ($4::text[])))
-   ORDER BY a.geog <-> pt.g
-   LIMIT $5::int * 4
+WITH knn AS (
+  SELECT * FROM ref.nearest_addresses($1::float8, $2::float8, $3::float8, $4::text[], $5::int * 4)
 ),
 nearest AS (
   SELECT DISTINCT ON (npi) npi, address_id, dist FROM knn ORDER BY npi, dist

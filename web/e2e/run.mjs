@@ -263,6 +263,29 @@ async function runViewport(browser, vp, data) {
     }
   });
 
+  await test(
+    suite,
+    'two tabs opened at once both keep the session (one refresh at a time)',
+    async () => {
+      // Each tab refreshes on load; the server rotates the refresh token and treats a reused one as
+      // theft, so two refreshes racing with the same cookie would sign both tabs out.
+      const second = await context.newPage();
+      try {
+        await Promise.all([page.goto(`${BASE}/find`), second.goto(`${BASE}/find`)]);
+        for (const p of [page, second]) {
+          await p.getByLabel('Name').waitFor();
+          assert(!p.url().includes('/login'), `a tab was signed out: ${p.url()}`);
+        }
+        // And the session is still good for a third load.
+        await page.reload();
+        await page.getByLabel('Name').waitFor();
+        assert(!page.url().includes('/login'), `signed out after the race: ${page.url()}`);
+      } finally {
+        await second.close();
+      }
+    },
+  );
+
   await test(suite, 'nearby: markers and list agree and are sorted by distance', async () => {
     await page.goto(`${BASE}/nearby?lat=${data.lat}&lng=${data.lng}&r=10`);
     const rows = page.locator('[data-testid="nearby-list"] > li');
