@@ -320,3 +320,22 @@ def test_expired_state_and_expired_hand_off_code_are_refused(srv, orgs, idp):
     psql(OWNER_URL, "SELECT set_config('rounds.admin', 'on', false); UPDATE crm.sso_handoff "
                     f"SET expires_at = now() - interval '1 second' WHERE org_id = '{a['id']}' AND used_at IS NULL")
     assert exchange(srv, q["code"]).status_code == 401
+
+
+def test_provider_errors_and_a_wrong_client_secret_end_as_idp_error(srv, orgs, idp):
+    a = orgs["A"]
+    configure(srv, a, idp, provisioning="email")
+    start = requests.get(srv.url(f"/api/v1/auth/sso/{a['slug']}/oidc/start"), allow_redirects=False, timeout=10)
+    state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(start.headers["Location"]).query))["state"]
+    # The user declined at the provider: it redirects back with error= instead of code=.
+    declined = srv.url("/api/v1/auth/sso/oidc/callback?" + urllib.parse.urlencode(
+        {"error": "access_denied", "state": state}))
+    assert land(srv, declined) == {"error": "idp_error"}
+    assert "access_denied" in last_failure(srv, a)
+    # A client secret the provider does not accept: the code exchange fails.
+    r = requests.put(srv.url("/api/v1/admin/sso/oidc"), json={"client_secret": "not-the-secret"},
+                     headers=bearer(a["admin"]["token"]), timeout=10)
+    assert r.status_code == 200
+    assert sign_in(srv, a, idp, {"sub": "x", "email": "x@example.test"}) == {"error": "idp_error"}
+    assert "token endpoint answered HTTP 401" in last_failure(srv, a)
+    assert idp.token_errors[-1] == "client authentication"
