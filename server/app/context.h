@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/service.h"
+#include "auth/sso.h"
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "physicians/service.h"
@@ -12,6 +13,7 @@ struct AppContext {
     db::Pool* pool = nullptr;
     physicians::PhysicianService* physicians = nullptr;
     auth::AuthService* auth = nullptr;
+    auth::SsoService* sso = nullptr;  // single sign-on (OIDC, SAML)
     http::Metrics* metrics = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;

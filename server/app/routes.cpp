@@ -2,6 +2,7 @@
 
 #include "app/ops_handlers.h"
 #include "auth/handlers.h"
+#include "auth/sso_handlers.h"
 #include "physicians/handlers.h"
 
 namespace rounds::app {
@@ -38,6 +39,21 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/admin/org", au.GetOrg(), Access::kAdmin, "organisation settings"});
     r.Add({"PATCH", "/api/v1/admin/org", au.UpdateOrg(), Access::kAdmin, "change organisation settings"});
     r.Add({"GET", "/api/v1/admin/audit", au.ListAudit(), Access::kAdmin, "audit log"});
+
+    // Single sign-on per organisation: admin connection settings, browser redirects, code hand-off
+    auth::SsoHandlers sso{ctx.sso, ctx.auth};
+    r.Add({"GET", "/api/v1/admin/sso/oidc", sso.GetConnection("oidc"), Access::kAdmin, "OpenID Connect settings"});
+    r.Add({"PUT", "/api/v1/admin/sso/oidc", sso.PutConnection("oidc"), Access::kAdmin, "set OpenID Connect"});
+    r.Add({"DELETE", "/api/v1/admin/sso/oidc", sso.DeleteConnection("oidc"), Access::kAdmin, "remove OIDC"});
+    r.Add({"GET", "/api/v1/auth/sso/{slug}/oidc/start", sso.OidcStart(), Access::kPublic, "redirect to the IdP"});
+    r.Add({"GET", "/api/v1/auth/sso/oidc/callback", sso.OidcCallback(), Access::kPublic, "OIDC redirect URI"});
+    r.Add({"POST", "/api/v1/auth/sso/exchange", sso.Exchange(), Access::kPublic, "one-time SSO code -> tokens"});
+    r.Add({"GET", "/api/v1/admin/sso/saml", sso.GetConnection("saml"), Access::kAdmin, "SAML settings"});
+    r.Add({"PUT", "/api/v1/admin/sso/saml", sso.PutConnection("saml"), Access::kAdmin, "set SAML (IdP metadata)"});
+    r.Add({"DELETE", "/api/v1/admin/sso/saml", sso.DeleteConnection("saml"), Access::kAdmin, "remove SAML"});
+    r.Add({"GET", "/api/v1/auth/sso/{slug}/saml/metadata", sso.SamlMetadata(), Access::kPublic, "SP metadata"});
+    r.Add({"GET", "/api/v1/auth/sso/{slug}/saml/start", sso.SamlStart(), Access::kPublic, "AuthnRequest redirect"});
+    r.Add({"POST", "/api/v1/auth/sso/{slug}/saml/acs", sso.SamlAcs(), Access::kPublic, "SAML assertion consumer"});
 
     // Physician intelligence (public reference data; authenticated users only)
     physicians::Handlers ph{ctx.physicians};

@@ -115,14 +115,27 @@ int RunServe(const core::Config& config) {
     });
 
     // Identity: the token key is loaded (or created once) before serving, so a bad key fails the start.
+    // The secrets key (OIDC client secrets, TOTP secrets at rest) is loaded or created up front too.
+    std::optional<auth::SecretBox> secrets;
+    try {
+        secrets.emplace(auth::SecretBox::LoadOrCreate(SecretsKeyPath(config)));
+    } catch (const core::Error& e) {
+        std::cerr << "rounds serve: " << e.Detail() << " (--secrets-key-file " << SecretsKeyPath(config) << ")\n";
+        return 2;
+    }
     std::optional<auth::AuthService> auth_service;
     try {
         auth_service.emplace(pool, cpu_pool, auth::TokenSigner::LoadOrCreate(JwtKeyPath(config)),
-                             AuthSettingsFrom(config));
+                             AuthSettingsFrom(config), nullptr, *secrets);
     } catch (const core::Error& e) {
         std::cerr << "rounds serve: " << e.Detail() << " (--jwt-key-file " << JwtKeyPath(config) << ")\n";
         return 2;
     }
+    // Single sign-on (OIDC, SAML).
+    auth::SsoSettings sso_settings;
+    sso_settings.public_url = config.public_url;
+    sso_settings.allow_private_addresses = config.sso_allow_private_addresses;
+    auth::SsoService sso_service(pool, cpu_pool, *secrets, sso_settings);
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});
 
@@ -171,6 +184,7 @@ int RunServe(const core::Config& config) {
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
+    ctx.sso = &sso_service;
     ctx.physicians = &physician_service;
     ctx.metrics = &metrics;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());

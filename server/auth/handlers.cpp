@@ -224,6 +224,10 @@ std::string PathId(const Request& req) {
 
 }  // namespace
 
+http::Response SsoTokensResponse(const TokenPair& tokens, bool cookie_secure) {
+    return TokensResponse(tokens, {}, cookie_secure);
+}
+
 http::Handler Handlers::Login() const {
     return [&s = service](Request& req) -> asio::awaitable<Response> {
         json::object b = Body(req, {"email", "password"});
@@ -502,6 +506,15 @@ http::Middleware Authenticate(const http::Router& router, AuthService*& service)
             } else {
                 failure = "the Authorization header must be \"Bearer <access token>\"";
             }
+        }
+        // A valid signature is not enough: the user must still be active with that role (cached briefly).
+        bool still_valid = true;
+        if (req.principal) {
+            still_valid = co_await Svc(service).StillValid(*req.principal);
+        }
+        if (!still_valid) {
+            req.principal.reset();
+            failure = "the account was disabled or its role changed; sign in again";
         }
         http::Access access = route != nullptr ? route->access : http::Access::kPublic;
         if (access != http::Access::kPublic) {

@@ -207,6 +207,24 @@ std::vector<SettingDef> BuildSettings() {
                             "Secure flag of the refresh-token cookie (turn off only for plain-HTTP development)."));
     s.push_back(StringSetting("mfa-issuer", "ROUNDS_MFA_ISSUER", &Config::mfa_issuer, true,
                               "Issuer name shown in authenticator apps for TOTP enrolment."));
+    // Single sign-on and secrets at rest
+    s.push_back(StringSetting("public-url", "ROUNDS_PUBLIC_URL", &Config::public_url, false,
+                              "Public base URL of this server (https://crm.example.com): OIDC redirect URI, SAML "
+                              "entity id and ACS URL, web hand-off. Empty: taken from the Host header (development "
+                              "only)."));
+    s.push_back(StringSetting("secrets-key-file", "ROUNDS_SECRETS_KEY_FILE", &Config::secrets_key_file, false,
+                              "32-byte AES-256-GCM key encrypting OIDC client secrets and TOTP secrets in the "
+                              "database (share it between instances); empty: <storage-dir>/keys/secrets-aes256.key, "
+                              "generated on first start."));
+    s.push_back(IntSetting("auth-status-cache-seconds", "ROUNDS_AUTH_STATUS_CACHE_SECONDS",
+                           &Config::auth_status_cache_seconds, 0, 300, "int",
+                           "How long an instance trusts a user's status and role between database checks: a "
+                           "disabled or demoted user's access tokens stop working within this."));
+    s.push_back(BoolSetting("sso-allow-private-addresses", "ROUNDS_SSO_ALLOW_PRIVATE_ADDRESSES",
+                            &Config::sso_allow_private_addresses,
+                            "Let OpenID Connect discovery, JWKS and token requests reach loopback and private "
+                            "addresses (tests, on-premise identity providers); off, an organisation admin cannot "
+                            "make the server probe the internal network."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

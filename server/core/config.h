@@ -59,6 +59,11 @@ struct Config {
     int rate_limit_burst = 100;
     bool auth_cookie_secure = true;
     std::string mfa_issuer = "Rounds";
+    // Single sign-on and secrets at rest (server/auth/sso.cpp, secret_box.cpp)
+    std::string public_url;        // empty: from the Host header (development only)
+    std::string secrets_key_file;  // empty: <storage-dir>/keys/secrets-aes256.key, created on first start
+    int auth_status_cache_seconds = 5;
+    bool sso_allow_private_addresses = false;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.
