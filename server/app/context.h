@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/service.h"
+#include "auth/sso.h"
 #include "crm/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
@@ -13,6 +14,7 @@ struct AppContext {
     db::Pool* pool = nullptr;
     physicians::PhysicianService* physicians = nullptr;
     auth::AuthService* auth = nullptr;
+    auth::SsoService* sso = nullptr;  // single sign-on (OIDC, SAML)
     http::Metrics* metrics = nullptr;
     crm::CrmService* crm = nullptr;
     int expected_migration = 0;

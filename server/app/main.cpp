@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
         "seed-demo", "Create or reset the demo organisations and users (known passwords); print the logins.");
     std::string seed_logins_file;
     admin_seed->add_option("--logins-file", seed_logins_file, "Also write the logins table to this file");
+    auto* admin_encrypt = admin->add_subcommand(
+        "encrypt-secrets", "Seal TOTP secrets still stored in clear with the secrets key (--secrets-key-file).");
     auto* ingest = app.add_subcommand("ingest", "Load one release of a CMS data set into the ref schema.");
     rounds::ingest::IngestOptions ingest_options;
     std::optional<int> ingest_year;
@@ -189,6 +191,9 @@ int main(int argc, char** argv) {
         }
         if (admin_seed->parsed()) {
             return rounds::app::RunAdminSeedDemo(config, seed_logins_file);
+        }
+        if (admin_encrypt->parsed()) {
+            return rounds::app::RunAdminEncryptSecrets(config);
         }
         if (bench_auth->parsed()) {
             return rounds::app::RunAuthBench(config, bench_auth_users);

@@ -2,6 +2,7 @@
 
 #include "app/ops_handlers.h"
 #include "auth/handlers.h"
+#include "auth/sso_handlers.h"
 #include "crm/handlers.h"
 #include "physicians/handlers.h"
 
@@ -40,6 +41,21 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"PATCH", "/api/v1/admin/org", au.UpdateOrg(), Access::kAdmin, "change organisation settings"});
     r.Add({"GET", "/api/v1/admin/audit", au.ListAudit(), Access::kAdmin, "audit log"});
 
+    // Single sign-on per organisation: admin connection settings, browser redirects, code hand-off
+    auth::SsoHandlers sso{ctx.sso, ctx.auth};
+    r.Add({"GET", "/api/v1/admin/sso/oidc", sso.GetConnection("oidc"), Access::kAdmin, "OpenID Connect settings"});
+    r.Add({"PUT", "/api/v1/admin/sso/oidc", sso.PutConnection("oidc"), Access::kAdmin, "set OpenID Connect"});
+    r.Add({"DELETE", "/api/v1/admin/sso/oidc", sso.DeleteConnection("oidc"), Access::kAdmin, "remove OIDC"});
+    r.Add({"GET", "/api/v1/auth/sso/{slug}/oidc/start", sso.OidcStart(), Access::kPublic, "redirect to the IdP"});
+    r.Add({"GET", "/api/v1/auth/sso/oidc/callback", sso.OidcCallback(), Access::kPublic, "OIDC redirect URI"});
+    r.Add({"POST", "/api/v1/auth/sso/exchange", sso.Exchange(), Access::kPublic, "one-time SSO code -> tokens"});
+    r.Add({"GET", "/api/v1/admin/sso/saml", sso.GetConnection("saml"), Access::kAdmin, "SAML settings"});
+    r.Add({"PUT", "/api/v1/admin/sso/saml", sso.PutConnection("saml"), Access::kAdmin, "set SAML (IdP metadata)"});
+    r.Add({"DELETE", "/api/v1/admin/sso/saml", sso.DeleteConnection("saml"), Access::kAdmin, "remove SAML"});
+    r.Add({"GET", "/api/v1/auth/sso/{slug}/saml/metadata", sso.SamlMetadata(), Access::kPublic, "SP metadata"});
+    r.Add({"GET", "/api/v1/auth/sso/{slug}/saml/start", sso.SamlStart(), Access::kPublic, "AuthnRequest redirect"});
+    r.Add({"POST", "/api/v1/auth/sso/{slug}/saml/acs", sso.SamlAcs(), Access::kPublic, "SAML assertion consumer"});
+
     // Physician intelligence (public reference data; authenticated users only)
     physicians::Handlers ph{ctx.physicians};
     r.Add({"GET", "/api/v1/physicians/search", ph.Search(), Access::kAuthenticated, "typo-tolerant name search"});
@@ -51,6 +67,7 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/specialties", ph.Specialties(), Access::kAuthenticated, "specialties with counts"});
     r.Add({"GET", "/api/v1/facilities/nearby", ph.FacilitiesNearby(), Access::kAuthenticated, "hospitals by distance"});
     r.Add({"GET", "/api/v1/facilities/{ccn}", ph.Facility(), Access::kAuthenticated, "hospital with physicians"});
+    r.Add({"GET", "/api/v1/zips/{zip}", ph.Zip(), Access::kAuthenticated, "a ZIP's centroid (typed-ZIP search)"});
 
     // CRM (issue #8). Every record type of crm::Entities() gets the same five routes from one generic
     // implementation (create with client_id idempotency, get, PATCH with If-Match, soft DELETE, cursor list)

@@ -18,6 +18,8 @@
 #include "db/sql_error.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "redis/client.h"
+#include "redis/shared.h"
 
 namespace rounds::app {
 
@@ -87,7 +89,9 @@ int RunServe(const core::Config& config) {
     pool_options.application_name = "rounds-serve";
     // Name search treats trigram similarity >= 0.2 as a candidate (pg_trgm's default 0.3 misses short names
     // with two typos, e.g. "bin snug" for Binh Sung); ranking puts the best first.
-    pool_options.session_options = "-c pg_trgm.similarity_threshold=0.2";
+    // JIT off: the planner's cost estimates for the geography and trigram queries cross the JIT thresholds, and
+    // compiling then takes longer (measured: ~500 ms) than the query (a few ms).
+    pool_options.session_options = "-c pg_trgm.similarity_threshold=0.2 -c jit=off";
     db::Pool pool(ioc, pool_options);
 
     http::Metrics metrics;
@@ -111,21 +115,77 @@ int RunServe(const core::Config& config) {
     });
 
     // Identity: the token key is loaded (or created once) before serving, so a bad key fails the start.
+    // The secrets key (OIDC client secrets, TOTP secrets at rest) is loaded or created up front too.
+    std::optional<auth::SecretBox> secrets;
+    try {
+        secrets.emplace(auth::SecretBox::LoadOrCreate(SecretsKeyPath(config)));
+    } catch (const core::Error& e) {
+        std::cerr << "rounds serve: " << e.Detail() << " (--secrets-key-file " << SecretsKeyPath(config) << ")\n";
+        return 2;
+    }
     std::optional<auth::AuthService> auth_service;
     try {
         auth_service.emplace(pool, cpu_pool, auth::TokenSigner::LoadOrCreate(JwtKeyPath(config)),
-                             AuthSettingsFrom(config));
+                             AuthSettingsFrom(config), nullptr, *secrets);
     } catch (const core::Error& e) {
         std::cerr << "rounds serve: " << e.Detail() << " (--jwt-key-file " << JwtKeyPath(config) << ")\n";
         return 2;
     }
+    // Single sign-on (OIDC, SAML).
+    auth::SsoSettings sso_settings;
+    sso_settings.public_url = config.public_url;
+    sso_settings.allow_private_addresses = config.sso_allow_private_addresses;
+    auth::SsoService sso_service(pool, cpu_pool, *secrets, sso_settings);
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});
+
+    // Shared state across instances: rate limits and the physician response cache in Redis, when configured.
+    // An unreachable Redis is not fatal: each instance falls back to its in-process cache and limits.
+    std::optional<redis::Client> redis_client;
+    std::optional<redis::SharedCache> shared_cache;
+    std::optional<redis::SharedRateLimiter> shared_limiter;
+    if (!config.redis_url.empty()) {
+        redis::Options ro;
+        ro.url = config.redis_url;
+        ro.connect_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+        ro.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+        try {
+            redis_client.emplace(ro);
+        } catch (const core::Error& e) {
+            std::cerr << "rounds serve: " << e.Detail() << "\n";
+            return 2;
+        }
+        try {
+            redis_client->CommandBlocking({"PING"});
+            core::LogInfo("redis", {{"host", redis_client->Target().host}, {"port", redis_client->Target().port}});
+        } catch (const core::Error& e) {
+            core::LogWarn("redis_unavailable_at_start", {{"error", e.Detail()}});
+        }
+        shared_cache.emplace(*redis_client, config.shared_cache_ttl_seconds);
+        shared_limiter.emplace(*redis_client, static_cast<double>(config.rate_limit_per_second),
+                               static_cast<double>(config.rate_limit_burst));
+        physician_service.SetSharedCache(&*shared_cache);
+        metrics.AddCollector([&shared_cache, &redis_client](std::string& out) {
+            out +=
+                "# HELP rounds_shared_cache_lookups_total Redis cache lookups by result.\n"
+                "# TYPE rounds_shared_cache_lookups_total counter\n";
+            out += "rounds_shared_cache_lookups_total{result=\"hit\"} " + std::to_string(shared_cache->Hits()) + "\n";
+            out +=
+                "rounds_shared_cache_lookups_total{result=\"miss\"} " + std::to_string(shared_cache->Misses()) + "\n";
+            out +=
+                "rounds_shared_cache_lookups_total{result=\"error\"} " + std::to_string(shared_cache->Errors()) + "\n";
+            out +=
+                "# HELP rounds_redis_failures_total Redis connections or commands that failed.\n"
+                "# TYPE rounds_redis_failures_total counter\n";
+            out += "rounds_redis_failures_total " + std::to_string(redis_client->Failures()) + "\n";
+        });
+    }
 
     crm::CrmService crm_service(pool, config.storage_dir);
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
+    ctx.sso = &sso_service;
     ctx.physicians = &physician_service;
     ctx.crm = &crm_service;
     ctx.metrics = &metrics;
@@ -150,9 +210,16 @@ int RunServe(const core::Config& config) {
     server.Use(SqlErrorMapping());
     // authentication -> access check per route -> rate limit (per address, and per user once known)
     server.Use(auth::Authenticate(router, ctx.auth));
-    server.Use(auth::RateLimit(rate_limiter, [] {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-    }));
+    auth::SharedRateLimit shared_take;
+    if (shared_limiter) {
+        shared_take = [&shared_limiter](std::vector<std::string> keys) {
+            return shared_limiter->Take(std::move(keys));
+        };
+    }
+    server.Use(auth::RateLimit(
+        rate_limiter,
+        [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); },
+        shared_take));
     std::optional<http::StaticSite> web;
     if (!config.web_root.empty()) {
         try {

@@ -144,4 +144,29 @@ std::string SeedDemo(db::SyncConnection& conn, const Argon2Params& argon2) {
     return out;
 }
 
+int EncryptTotpSecrets(db::SyncConnection& conn, const SecretBox& box) {
+    return InAdminTx(conn, [&] {
+        db::Result r = conn.Exec(
+            "SELECT id::text, mfa_secret, mfa_pending_secret FROM crm.app_user "
+            "WHERE (mfa_secret IS NOT NULL AND mfa_secret NOT LIKE 'v1:%') "
+            "OR (mfa_pending_secret IS NOT NULL AND mfa_pending_secret NOT LIKE 'v1:%') FOR UPDATE");
+        int sealed = 0;
+        for (int i = 0; i < r.Rows(); ++i) {
+            std::string id(r.Get(i, 0));
+            std::optional<std::string> secret, pending;
+            if (auto v = r.GetOpt(i, 1)) {
+                secret = SecretBox::IsSealed(*v) ? std::string(*v) : box.Seal(*v, "totp:" + id);
+                sealed += SecretBox::IsSealed(*v) ? 0 : 1;
+            }
+            if (auto v = r.GetOpt(i, 2)) {
+                pending = SecretBox::IsSealed(*v) ? std::string(*v) : box.Seal(*v, "totp:" + id);
+                sealed += SecretBox::IsSealed(*v) ? 0 : 1;
+            }
+            std::vector<db::Param> params{id, secret, pending};
+            conn.Exec("UPDATE crm.app_user SET mfa_secret = $2, mfa_pending_secret = $3 WHERE id = $1::uuid", params);
+        }
+        return sealed;
+    });
+}
+
 }  // namespace rounds::auth

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "auth/password.h"
+#include "auth/secret_box.h"
 #include "db/sync_connection.h"
 
 namespace rounds::auth {
@@ -25,5 +26,9 @@ std::string CreateUser(db::SyncConnection& conn, const std::string& org_slug, co
 /// Creates or refreshes the demo organisations and their users (known passwords) and returns the table of
 /// logins that `rounds admin seed-demo` prints.
 std::string SeedDemo(db::SyncConnection& conn, const Argon2Params& argon2);
+
+/// Seals every TOTP secret still stored in clear (from before secrets were encrypted at rest) with `box`, in
+/// one transaction across all organisations. Returns how many values were sealed. Idempotent.
+int EncryptTotpSecrets(db::SyncConnection& conn, const SecretBox& box);
 
 }  // namespace rounds::auth

@@ -224,6 +224,10 @@ std::string PathId(const Request& req) {
 
 }  // namespace
 
+http::Response SsoTokensResponse(const TokenPair& tokens, bool cookie_secure) {
+    return TokensResponse(tokens, {}, cookie_secure);
+}
+
 http::Handler Handlers::Login() const {
     return [&s = service](Request& req) -> asio::awaitable<Response> {
         json::object b = Body(req, {"email", "password"});
@@ -503,6 +507,15 @@ http::Middleware Authenticate(const http::Router& router, AuthService*& service)
                 failure = "the Authorization header must be \"Bearer <access token>\"";
             }
         }
+        // A valid signature is not enough: the user must still be active with that role (cached briefly).
+        bool still_valid = true;
+        if (req.principal) {
+            still_valid = co_await Svc(service).StillValid(*req.principal);
+        }
+        if (!still_valid) {
+            req.principal.reset();
+            failure = "the account was disabled or its role changed; sign in again";
+        }
         http::Access access = route != nullptr ? route->access : http::Access::kPublic;
         if (access != http::Access::kPublic) {
             if (!req.principal) {
@@ -517,13 +530,26 @@ http::Middleware Authenticate(const http::Router& router, AuthService*& service)
     };
 }
 
-http::Middleware RateLimit(RateLimiter& limiter, std::function<double()> now) {
-    return [&limiter, now = std::move(now)](Request& req, const http::Handler& next) -> asio::awaitable<Response> {
+http::Middleware RateLimit(RateLimiter& limiter, std::function<double()> now, SharedRateLimit shared) {
+    return [&limiter, now = std::move(now), shared = std::move(shared)](
+               Request& req, const http::Handler& next) -> asio::awaitable<Response> {
         if (req.path.starts_with("/api/")) {
-            double t = now();
-            double wait = limiter.Take("ip:" + req.remote_addr, t);
+            std::vector<std::string> keys{"ip:" + req.remote_addr};
             if (req.principal) {
-                wait = std::max(wait, limiter.Take("user:" + req.principal->user_id, t));
+                keys.push_back("user:" + req.principal->user_id);
+            }
+            std::optional<double> shared_wait;
+            if (shared) {
+                shared_wait = co_await shared(keys);
+            }
+            double wait = 0;
+            if (shared_wait) {
+                wait = *shared_wait;
+            } else {
+                const double t = now();
+                for (const std::string& k : keys) {
+                    wait = std::max(wait, limiter.Take(k, t));
+                }
             }
             if (wait > 0) {
                 Response r = http::Problem(429, "too many requests; slow down", req.request_id);

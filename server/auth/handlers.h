@@ -43,7 +43,10 @@ http::Middleware Authenticate(const http::Router& router, AuthService*& service)
 
 /// Token-bucket rate limit on /api/ per client address and, when authenticated, per user; 429 problem+json
 /// with Retry-After past it. `now` returns monotonic seconds.
-http::Middleware RateLimit(RateLimiter& limiter, std::function<double()> now);
+http::Middleware RateLimit(RateLimiter& limiter, std::function<double()> now, SharedRateLimit shared = {});
+
+/// The body and refresh cookie every sign-in ends with (password, MFA, refresh, SSO code exchange).
+http::Response SsoTokensResponse(const TokenPair& tokens, bool cookie_secure);
 
 /// The name of the httpOnly refresh cookie (Path=/api/v1/auth, SameSite=Strict).
 inline constexpr std::string_view kRefreshCookie = "rounds_refresh";

@@ -1,13 +1,21 @@
 #pragma once
 
 #include <array>
+#include <boost/asio/awaitable.hpp>
 #include <cstddef>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace rounds::auth {
+
+/// A limiter shared by every instance (Redis): the wait in seconds for the given bucket keys (0: allowed), or
+/// nullopt when it cannot answer, in which case the in-process limiter decides.
+using SharedRateLimit = std::function<boost::asio::awaitable<std::optional<double>>(std::vector<std::string>)>;
 
 struct RateLimitOptions {
     double per_second = 20;  // sustained rate

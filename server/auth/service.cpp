@@ -180,7 +180,7 @@ struct AuthService::UserRow {
 };
 
 AuthService::AuthService(db::Pool& pool, asio::thread_pool& cpu_pool, TokenSigner signer, AuthSettings settings,
-                         Clock clock)
+                         Clock clock, std::optional<SecretBox> secrets)
     : pool_(pool),
       cpu_pool_(cpu_pool),
       signer_(std::move(signer)),
@@ -189,8 +189,24 @@ AuthService::AuthService(db::Pool& pool, asio::thread_pool& cpu_pool, TokenSigne
           return static_cast<int64_t>(
               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
                   .count());
-      })) {
+      })),
+      secrets_(std::move(secrets)) {
     dummy_hash_ = HashPassword(NewOpaqueToken(), settings_.argon2);
+}
+
+std::string AuthService::SealTotp(const std::string& user_id, const std::string& base32) const {
+    return secrets_ ? secrets_->Seal(base32, "totp:" + user_id) : base32;
+}
+
+std::optional<std::string> AuthService::OpenTotp(const std::string& user_id,
+                                                 const std::optional<std::string>& stored) const {
+    if (!stored) {
+        return std::nullopt;
+    }
+    if (SecretBox::IsSealed(*stored)) {
+        return secrets_ ? secrets_->Open(*stored, "totp:" + user_id) : std::nullopt;
+    }
+    return stored;  // legacy plaintext: sealed at the next MFA sign-in or by `rounds admin encrypt-secrets`
 }
 
 asio::awaitable<void> WriteAudit(db::Lease& lease, const AuditEvent& e) {
@@ -426,7 +442,8 @@ asio::awaitable<LoginResult> AuthService::CompleteMfa(std::string challenge, std
     LoginResult result;
     bool ok = false;
     std::string method;
-    std::optional<std::string> secret = enrol ? user->mfa_pending_secret : user->mfa_secret;
+    std::optional<std::string> stored = enrol ? user->mfa_pending_secret : user->mfa_secret;
+    std::optional<std::string> secret = OpenTotp(user_id, stored);
     std::optional<int64_t> step;
     if (secret) {
         auto key = Base32Decode(*secret);
@@ -443,6 +460,9 @@ asio::awaitable<LoginResult> AuthService::CompleteMfa(std::string challenge, std
             db::Result r = co_await lease.Exec(sql::kSetLastStep, org_id, user_id, *step);
             ok = r.Rows() == 1;
             method = "totp";
+            if (ok && secrets_ && stored && !SecretBox::IsSealed(*stored)) {
+                co_await lease.Exec(sql::kSealTotpSecret, org_id, user_id, SealTotp(user_id, *secret), *stored);
+            }
         }
     } else if (!enrol) {
         db::Result r =
@@ -635,6 +655,50 @@ asio::awaitable<void> AuthService::AcceptInvite(std::string token, std::string p
     co_await tx.Commit();
 }
 
+asio::awaitable<TokenPair> AuthService::ExchangeSsoCode(std::string code, ClientInfo client) {
+    if (code.empty() || code.size() > 200) {
+        throw core::Invalid("code", "is required");
+    }
+    auto lease = co_await pool_.Acquire();
+    co_await lease.Command("BEGIN");
+    std::string hash = TokenHash(code);
+    co_await lease.Exec(sql::kSetTokenHash, hash);
+    db::Result h = co_await lease.Exec(sql::kHandoffByHash, hash);
+    if (h.Rows() == 0) {
+        co_await lease.Command("ROLLBACK");
+        throw Unauthenticated("the sign-in code is invalid or expired; sign in again");
+    }
+    std::string id(h.Get(0, 0)), org_id(h.Get(0, 1)), user_id(h.Get(0, 2));
+    bool spent = h.GetBool(0, 3);
+    const Scope lookup{TenantId(org_id), user_id, "rep"};
+    co_await tenancy::EnterScope(lease, lookup);
+    db::Result used;
+    if (!spent) {
+        used = co_await lease.Exec(sql::kUseHandoff, org_id, id);
+    }
+    db::Result row = co_await lease.Exec(sql::kUserById, org_id, user_id);
+    auto user = UserRow::From(row);
+    if (used.Rows() == 0 || !user || user->status != "active") {
+        AuditEvent e;
+        e.org_id = org_id;
+        e.actor_id = user_id;
+        e.action = "auth.sso.exchange";
+        e.outcome = "failure";
+        e.target_type = "user";
+        e.target_id = user_id;
+        e.detail = used.Rows() == 0 ? "sign-in code used twice or expired" : "account not active";
+        e.client = client;
+        co_await WriteAudit(lease, e);
+        co_await lease.Command("COMMIT");
+        throw Unauthenticated("the sign-in code is invalid or expired; sign in again");
+    }
+    Scope scope{TenantId(org_id), user_id, user->role};
+    co_await tenancy::EnterScope(lease, scope);
+    TokenPair pair = co_await IssueTokens(lease, scope, NewUuid(), client);
+    co_await lease.Command("COMMIT");
+    co_return pair;
+}
+
 asio::awaitable<MfaEnrolment> AuthService::BeginEnrolment(std::optional<http::Principal> principal,
                                                           std::string challenge, ClientInfo client) {
     auto lease = co_await pool_.Acquire();
@@ -669,7 +733,7 @@ asio::awaitable<MfaEnrolment> AuthService::BeginEnrolment(std::optional<http::Pr
     }
     MfaEnrolment out;
     out.secret = Base32Encode(RandomBytes(20));  // 160 bits, RFC 4226's recommended key size
-    co_await lease.Exec(sql::kSetPendingSecret, scope->org.Str(), scope->user_id, out.secret);
+    co_await lease.Exec(sql::kSetPendingSecret, scope->org.Str(), scope->user_id, SealTotp(scope->user_id, out.secret));
     AuditEvent e;
     e.org_id = scope->org.Str();
     e.actor_id = scope->user_id;
@@ -696,7 +760,8 @@ asio::awaitable<std::vector<std::string>> AuthService::ConfirmEnrolment(const ht
         co_await tx.Rollback();
         throw Error(ErrorKind::kConflict, "no MFA enrolment in progress (POST /api/v1/auth/mfa/enroll first)");
     }
-    auto key = Base32Decode(*user->mfa_pending_secret);
+    auto pending = OpenTotp(scope.user_id, user->mfa_pending_secret);
+    auto key = pending ? Base32Decode(*pending) : std::nullopt;
     auto step = key ? VerifyTotp(*key, Trim(code), Now(), std::nullopt) : std::nullopt;
     if (!step) {
         co_await tx.Rollback();
@@ -739,7 +804,8 @@ asio::awaitable<void> AuthService::DisableMfa(const http::Principal& principal, 
         co_await tx.Rollback();
         throw Error(ErrorKind::kConflict, "MFA is not enabled");
     }
-    auto key = Base32Decode(*user->mfa_secret);
+    auto current = OpenTotp(scope.user_id, user->mfa_secret);
+    auto key = current ? Base32Decode(*current) : std::nullopt;
     bool ok = key && VerifyTotp(*key, Trim(code), Now(), user->mfa_last_step).has_value();
     if (!ok) {
         db::Result r = co_await lease.Exec(sql::kUseRecoveryCode, scope.org.Str(), scope.user_id,
@@ -1017,7 +1083,43 @@ asio::awaitable<UserView> AuthService::UpdateUser(const http::Principal& admin, 
     e.client = client;
     co_await WriteAudit(lease, e);
     co_await tx.Commit();
+    ForgetStatus(id);
     co_return after;
+}
+
+asio::awaitable<bool> AuthService::StillValid(const http::Principal& p) {
+    int64_t now = Now();
+    {
+        std::lock_guard lock(status_mu_);
+        auto it = status_cache_.find(p.user_id);
+        if (it != status_cache_.end() && now - it->second.at < settings_.status_cache_seconds) {
+            co_return it->second.status == "active" && it->second.role == p.role;
+        }
+    }
+    Scope scope = tenancy::ScopeOf(p);
+    auto lease = co_await pool_.Acquire();
+    auto tx = co_await tenancy::Begin(lease, scope);
+    db::Result r = co_await lease.Exec(sql::kUserStatus, scope.org.Str(), scope.user_id);
+    co_await tx.Commit();
+    CachedStatus c;
+    c.at = now;
+    if (r.Rows() == 1) {
+        c.status = r.Get(0, 0);
+        c.role = r.Get(0, 1);
+    }
+    {
+        std::lock_guard lock(status_mu_);
+        if (status_cache_.size() > 100000) {
+            status_cache_.clear();  // bounded memory; entries are cheap to refill
+        }
+        status_cache_[p.user_id] = c;
+    }
+    co_return c.status == "active" && c.role == p.role;
+}
+
+void AuthService::ForgetStatus(const std::string& user_id) {
+    std::lock_guard lock(status_mu_);
+    status_cache_.erase(user_id);
 }
 
 asio::awaitable<UserView> AuthService::DisableUser(const http::Principal& admin, std::string id, ClientInfo client) {

@@ -3,12 +3,15 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/jwt.h"
 #include "auth/password.h"
+#include "auth/secret_box.h"
 #include "db/pool.h"
 #include "http/request.h"
 #include "tenancy/tenancy.h"
@@ -33,6 +36,7 @@ struct AuthSettings {
     int max_queued_hashes = 64;          // Argon2 jobs waiting for the CPU pool; past it logins get 503
     std::string issuer_name = "Rounds";  // shown in authenticator apps
     bool cookie_secure = true;           // the refresh cookie's Secure flag (off only for plain-HTTP tests)
+    int status_cache_seconds = 5;        // how long a user's status/role is trusted per instance (see StillValid)
 };
 
 /// Where a request came from, for the audit log and throttling.
@@ -123,8 +127,10 @@ class AuthService {
   public:
     using Clock = std::function<int64_t()>;  // unix seconds
 
+    /// `secrets` seals TOTP secrets at rest (AES-256-GCM, bound to the user id); without it they are stored as
+    /// before (unit tests). Legacy unsealed secrets are still read, and sealed at the user's next MFA sign-in.
     AuthService(db::Pool& pool, boost::asio::thread_pool& cpu_pool, TokenSigner signer, AuthSettings settings,
-                Clock clock = nullptr);
+                Clock clock = nullptr, std::optional<SecretBox> secrets = std::nullopt);
 
     const TokenSigner& Signer() const { return signer_; }
     const AuthSettings& Settings() const { return settings_; }
@@ -138,6 +144,8 @@ class AuthService {
     boost::asio::awaitable<void> Logout(std::string refresh_token, std::optional<http::Principal> principal,
                                         ClientInfo client);
     boost::asio::awaitable<void> AcceptInvite(std::string token, std::string password, ClientInfo client);
+    /// Trades the one-time code of a finished SSO sign-in (SsoService) for tokens, once, within its lifetime.
+    boost::asio::awaitable<TokenPair> ExchangeSsoCode(std::string code, ClientInfo client);
 
     /// Starts (or restarts) TOTP enrolment for a signed-in user, or for the user of an enrolment challenge.
     boost::asio::awaitable<MfaEnrolment> BeginEnrolment(std::optional<http::Principal> principal, std::string challenge,
@@ -169,6 +177,13 @@ class AuthService {
 
     boost::asio::awaitable<AuditList> ListAudit(const http::Principal& admin, Page page, AuditFilter filter);
 
+    /// Whether the bearer of a verified access token is still an active user with the token's role: a
+    /// disabled (or demoted) user's access tokens stop working within `status_cache_seconds` on every
+    /// instance, and at once on the instance that made the change. Looked up once per user per interval.
+    boost::asio::awaitable<bool> StillValid(const http::Principal& principal);
+    /// Drops a user's cached status (after an admin changed it).
+    void ForgetStatus(const std::string& user_id);
+
   private:
     struct UserRow;
     boost::asio::awaitable<std::string> HashOnCpu(std::string password);
@@ -178,14 +193,24 @@ class AuthService {
     boost::asio::awaitable<void> RecordFailure(db::Lease& lease, const std::string& email, const ClientInfo& client,
                                                std::optional<tenancy::Scope> scope, const std::string& detail);
     boost::asio::awaitable<UserView> LoadUser(db::Lease& lease, const tenancy::Scope& scope, const std::string& id);
+    std::string SealTotp(const std::string& user_id, const std::string& base32) const;
+    /// The base32 secret of a stored value (sealed or legacy plaintext); nullopt when absent or unopenable.
+    std::optional<std::string> OpenTotp(const std::string& user_id, const std::optional<std::string>& stored) const;
 
     db::Pool& pool_;
     boost::asio::thread_pool& cpu_pool_;
     TokenSigner signer_;
     AuthSettings settings_;
     Clock clock_;
+    std::optional<SecretBox> secrets_;
     std::atomic<int> queued_hashes_{0};
     std::string dummy_hash_;  // verified against when the account does not exist, so timing reveals nothing
+    struct CachedStatus {
+        std::string status, role;
+        int64_t at = 0;
+    };
+    std::mutex status_mu_;
+    std::unordered_map<std::string, CachedStatus> status_cache_;
 };
 
 /// An audit record; written in the caller's transaction so it commits or rolls back with the change.

@@ -45,6 +45,8 @@ inline constexpr db::Statement kUserById{
     "to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), u.version, u.client_id, "
     "u.mfa_secret, u.mfa_pending_secret, u.mfa_last_step, u.password_hash "
     "FROM crm.app_user u WHERE u.org_id = $1 AND u.id = $2 AND u.deleted_at IS NULL"};
+inline constexpr db::Statement kUserStatus{
+    "auth_user_status", "SELECT status, role FROM crm.app_user WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL"};
 inline constexpr db::Statement kRehash{"auth_rehash",
                                        "UPDATE crm.app_user SET password_hash = $3 WHERE org_id = $1 AND id = $2"};
 inline constexpr db::Statement kTouchLogin{
@@ -84,6 +86,9 @@ inline constexpr db::Statement kChallengeUsed{
     "auth_challenge_used", "UPDATE crm.mfa_challenge SET used_at = now() WHERE org_id = $1 AND id = $2"};
 inline constexpr db::Statement kSetPendingSecret{
     "auth_set_pending_secret", "UPDATE crm.app_user SET mfa_pending_secret = $3 WHERE org_id = $1 AND id = $2"};
+inline constexpr db::Statement kSealTotpSecret{
+    "auth_seal_totp_secret",
+    "UPDATE crm.app_user SET mfa_secret = $3 WHERE org_id = $1 AND id = $2 AND mfa_secret = $4"};
 inline constexpr db::Statement kEnableMfa{
     "auth_enable_mfa",
     "UPDATE crm.app_user SET mfa_enabled = true, mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, "
@@ -185,5 +190,89 @@ inline constexpr db::Statement kListAudit{
     "AND ($7::text IS NULL OR outcome = $7) AND ($8::timestamptz IS NULL OR at >= $8::timestamptz) "
     "AND ($9::timestamptz IS NULL OR at < $9::timestamptz) AND ($10::text IS NULL OR target_id = $10) "
     "ORDER BY at DESC, id DESC LIMIT $4"};
+
+// Single sign-on (0025_sso.sql). Pre-authentication: the organisation by slug (narrow policy on
+// rounds.org_slug), states and hand-off codes by hash (rounds.token_hash). The rest in the org's scope.
+inline constexpr db::Statement kSetOrgSlug{"sso_set_org_slug", "SELECT set_config('rounds.org_slug', $1, true)"};
+inline constexpr db::Statement kOrgBySlug{"sso_org_by_slug", "SELECT id FROM crm.org WHERE slug = $1"};
+inline constexpr db::Statement kSsoConnection{
+    "sso_connection",
+    "SELECT enabled, issuer, oidc_client_id, client_secret_enc, scopes, idp_metadata, idp_entity_id, provisioning, "
+    "default_role, allowed_domains, version, "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), id "
+    "FROM crm.sso_connection WHERE org_id = $1 AND protocol = $2 AND deleted_at IS NULL"};
+inline constexpr db::Statement kUpsertOidc{
+    "sso_upsert_oidc",
+    "INSERT INTO crm.sso_connection AS c (org_id, protocol, enabled, issuer, oidc_client_id, client_secret_enc, "
+    "scopes, provisioning, default_role, allowed_domains, created_by, updated_by) "
+    "VALUES ($1, 'oidc', $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $10) "
+    "ON CONFLICT (org_id, protocol) DO UPDATE SET enabled = $2, issuer = $3, oidc_client_id = $4, "
+    "client_secret_enc = coalesce($5, c.client_secret_enc), scopes = $6, provisioning = $7, default_role = $8, "
+    "allowed_domains = $9::text[], deleted_at = NULL RETURNING version"};
+inline constexpr db::Statement kUpsertSaml{
+    "sso_upsert_saml",
+    "INSERT INTO crm.sso_connection AS c (org_id, protocol, enabled, idp_metadata, idp_entity_id, provisioning, "
+    "default_role, allowed_domains, created_by, updated_by) "
+    "VALUES ($1, 'saml', $2, $3, $4, $5, $6, $7::text[], $8, $8) "
+    "ON CONFLICT (org_id, protocol) DO UPDATE SET enabled = $2, idp_metadata = $3, idp_entity_id = $4, "
+    "provisioning = $5, default_role = $6, allowed_domains = $7::text[], deleted_at = NULL RETURNING version"};
+inline constexpr db::Statement kDeleteConnection{
+    "sso_delete_connection",
+    "UPDATE crm.sso_connection SET deleted_at = now() WHERE org_id = $1 AND protocol = $2 AND deleted_at IS NULL "
+    "RETURNING id"};
+inline constexpr db::Statement kPurgeStates{
+    "sso_purge_states", "DELETE FROM crm.sso_login_state WHERE org_id = $1 AND expires_at < now() - interval '1 hour'"};
+inline constexpr db::Statement kInsertState{
+    "sso_insert_state",
+    "INSERT INTO crm.sso_login_state (org_id, protocol, state_hash, nonce, code_verifier, request_id, return_to, "
+    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))"};
+inline constexpr db::Statement kStateByHash{
+    "sso_state_by_hash",
+    "SELECT id, org_id, protocol, nonce, code_verifier, request_id, return_to, used_at IS NOT NULL, "
+    "expires_at <= now() FROM crm.sso_login_state WHERE state_hash = $1"};
+inline constexpr db::Statement kUseState{
+    "sso_use_state",
+    "UPDATE crm.sso_login_state SET used_at = now() WHERE org_id = $1 AND id = $2 AND used_at IS NULL RETURNING id"};
+inline constexpr db::Statement kIdentityBySubject{
+    "sso_identity_by_subject",
+    "SELECT user_id FROM crm.sso_identity WHERE org_id = $1 AND issuer = $2 AND subject = $3"};
+inline constexpr db::Statement kIdentityOfUser{
+    "sso_identity_of_user", "SELECT subject FROM crm.sso_identity WHERE org_id = $1 AND user_id = $2 AND issuer = $3"};
+inline constexpr db::Statement kUpsertIdentity{
+    "sso_upsert_identity",
+    "INSERT INTO crm.sso_identity (org_id, user_id, protocol, issuer, subject, last_login_at) "
+    "VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (org_id, issuer, subject) "
+    "DO UPDATE SET last_login_at = now() WHERE crm.sso_identity.user_id = $2 RETURNING user_id"};
+inline constexpr db::Statement kSsoUserById{
+    "sso_user_by_id",
+    "SELECT id, email, role, status FROM crm.app_user WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL"};
+inline constexpr db::Statement kSsoUserByEmail{
+    "sso_user_by_email",
+    "SELECT id, email, role, status FROM crm.app_user WHERE org_id = $1 AND email = $2 AND deleted_at IS NULL"};
+inline constexpr db::Statement kSsoActivateInvited{
+    "sso_activate_invited",
+    "UPDATE crm.app_user SET status = 'active', invite_hash = NULL, invite_expires_at = NULL "
+    "WHERE org_id = $1 AND id = $2 AND status = 'invited'"};
+inline constexpr db::Statement kSsoProvisionUser{
+    "sso_provision_user",
+    "INSERT INTO crm.app_user (org_id, email, display_name, role, status) VALUES ($1, $2, $3, $4, 'active') "
+    "ON CONFLICT DO NOTHING RETURNING id"};
+inline constexpr db::Statement kInsertHandoff{
+    "sso_insert_handoff",
+    "INSERT INTO crm.sso_handoff (org_id, user_id, code_hash, protocol, expires_at) "
+    "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))"};
+inline constexpr db::Statement kHandoffByHash{
+    "sso_handoff_by_hash",
+    "SELECT id, org_id, user_id, used_at IS NOT NULL OR expires_at <= now() FROM crm.sso_handoff "
+    "WHERE code_hash = $1"};
+inline constexpr db::Statement kUseHandoff{
+    "sso_use_handoff",
+    "UPDATE crm.sso_handoff SET used_at = now() WHERE org_id = $1 AND id = $2 AND used_at IS NULL RETURNING id"};
+inline constexpr db::Statement kSeeAssertion{
+    "sso_see_assertion",
+    "INSERT INTO crm.saml_assertion_seen (org_id, assertion_id, expires_at) VALUES ($1, $2, to_timestamp($3)) "
+    "ON CONFLICT DO NOTHING RETURNING assertion_id"};
+inline constexpr db::Statement kPurgeAssertions{
+    "sso_purge_assertions", "DELETE FROM crm.saml_assertion_seen WHERE org_id = $1 AND expires_at < now()"};
 
 }  // namespace rounds::auth::sql

@@ -134,7 +134,8 @@ std::vector<SettingDef> BuildSettings() {
     s.push_back(IntSetting("http-max-connections", "ROUNDS_HTTP_MAX_CONNECTIONS", &Config::http_max_connections, 1,
                            1000000, "int", "Open client connections at most; connections past it are closed at once."));
     s.push_back(IntSetting("http-header-limit", "ROUNDS_HTTP_HEADER_LIMIT", &Config::http_header_limit_bytes, 1024,
-                           int64_t{1024} * 1024, "bytes", "Largest request head (request line + headers); larger gets 431."));
+                           int64_t{1024} * 1024, "bytes",
+                           "Largest request head (request line + headers); larger gets 431."));
     s.push_back(IntSetting("http-body-limit", "ROUNDS_HTTP_BODY_LIMIT", &Config::http_body_limit_bytes, 0,
                            int64_t{1} << 32, "bytes", "Largest request body; larger gets 413 without being read."));
     s.push_back(IntSetting("http-header-timeout-ms", "ROUNDS_HTTP_HEADER_TIMEOUT_MS", &Config::http_header_timeout_ms,
@@ -158,6 +159,17 @@ std::vector<SettingDef> BuildSettings() {
                               "Directory of the built web client served at / (empty: no web client)."));
     s.push_back(BoolSetting("debug-routes", "ROUNDS_DEBUG_ROUTES", &Config::debug_routes,
                             "Adds /debug/* routes used by the integration tests (never enable in production)."));
+    s.push_back(StringSetting("redis-url", "ROUNDS_REDIS_URL", &Config::redis_url, false,
+                              "redis://[:password@]host[:port][/db] shared by every instance for API rate limits and "
+                              "the physician response cache (empty: both in process)."));
+    s.push_back(IntSetting("redis-timeout-ms", "ROUNDS_REDIS_TIMEOUT_MS", &Config::redis_timeout_ms, 1, 10000,
+                           "milliseconds",
+                           "Connect and command timeout for Redis; on timeout the instance falls back to its "
+                           "in-process cache and limits and retries Redis a second later."));
+    s.push_back(IntSetting("shared-cache-ttl-seconds", "ROUNDS_SHARED_CACHE_TTL_SECONDS",
+                           &Config::shared_cache_ttl_seconds, 1, int64_t{30} * 86400, "int",
+                           "Lifetime of a response in the Redis cache (entries of an older data release are never "
+                           "read; this only bounds the memory they hold)."));
     s.push_back(StringSetting("storage-dir", "ROUNDS_STORAGE_DIR", &Config::storage_dir, true,
                               "Object storage directory for raw CMS files and exports."));
     s.push_back(StringSetting("jwt-key-file", "ROUNDS_JWT_KEY_FILE", &Config::jwt_key_file, false,
@@ -170,7 +182,8 @@ std::vector<SettingDef> BuildSettings() {
                            &Config::refresh_token_ttl_seconds, 300, int64_t{365} * 24 * 3600, "int",
                            "Lifetime of a refresh token (each refresh issues a new one)."));
     s.push_back(IntSetting("argon2-memory-kib", "ROUNDS_ARGON2_MEMORY_KIB", &Config::argon2_memory_kib, 1024,
-                           int64_t{4} * 1024 * 1024, "int", "Argon2id memory per password hash in KiB (see docs/security.md)."));
+                           int64_t{4} * 1024 * 1024, "int",
+                           "Argon2id memory per password hash in KiB (see docs/security.md)."));
     s.push_back(IntSetting("argon2-time-cost", "ROUNDS_ARGON2_TIME_COST", &Config::argon2_time_cost, 1, 20, "int",
                            "Argon2id passes over memory."));
     s.push_back(IntSetting("argon2-parallelism", "ROUNDS_ARGON2_PARALLELISM", &Config::argon2_parallelism, 1, 16, "int",
@@ -194,6 +207,24 @@ std::vector<SettingDef> BuildSettings() {
                             "Secure flag of the refresh-token cookie (turn off only for plain-HTTP development)."));
     s.push_back(StringSetting("mfa-issuer", "ROUNDS_MFA_ISSUER", &Config::mfa_issuer, true,
                               "Issuer name shown in authenticator apps for TOTP enrolment."));
+    // Single sign-on and secrets at rest
+    s.push_back(StringSetting("public-url", "ROUNDS_PUBLIC_URL", &Config::public_url, false,
+                              "Public base URL of this server (https://crm.example.com): OIDC redirect URI, SAML "
+                              "entity id and ACS URL, web hand-off. Empty: taken from the Host header (development "
+                              "only)."));
+    s.push_back(StringSetting("secrets-key-file", "ROUNDS_SECRETS_KEY_FILE", &Config::secrets_key_file, false,
+                              "32-byte AES-256-GCM key encrypting OIDC client secrets and TOTP secrets in the "
+                              "database (share it between instances); empty: <storage-dir>/keys/secrets-aes256.key, "
+                              "generated on first start."));
+    s.push_back(IntSetting("auth-status-cache-seconds", "ROUNDS_AUTH_STATUS_CACHE_SECONDS",
+                           &Config::auth_status_cache_seconds, 0, 300, "int",
+                           "How long an instance trusts a user's status and role between database checks: a "
+                           "disabled or demoted user's access tokens stop working within this."));
+    s.push_back(BoolSetting("sso-allow-private-addresses", "ROUNDS_SSO_ALLOW_PRIVATE_ADDRESSES",
+                            &Config::sso_allow_private_addresses,
+                            "Let OpenID Connect discovery, JWKS and token requests reach loopback and private "
+                            "addresses (tests, on-premise identity providers); off, an organisation admin cannot "
+                            "make the server probe the internal network."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

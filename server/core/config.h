@@ -36,6 +36,10 @@ struct Config {
     int64_t gzip_min_bytes = 1024;
     std::string web_root;
     bool debug_routes = false;
+    // Shared state across instances (server/redis): cache and rate limits
+    std::string redis_url;  // empty: in-process only
+    int redis_timeout_ms = 100;
+    int shared_cache_ttl_seconds = 86400;
     // Storage and logging
     std::string storage_dir = "var/storage";
     LogLevel log_level = LogLevel::kInfo;
@@ -55,6 +59,11 @@ struct Config {
     int rate_limit_burst = 100;
     bool auth_cookie_secure = true;
     std::string mfa_issuer = "Rounds";
+    // Single sign-on and secrets at rest (server/auth/sso.cpp, secret_box.cpp)
+    std::string public_url;        // empty: from the Host header (development only)
+    std::string secrets_key_file;  // empty: <storage-dir>/keys/secrets-aes256.key, created on first start
+    int auth_status_cache_seconds = 5;
+    bool sso_allow_private_addresses = false;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.

@@ -2,12 +2,13 @@
 
 namespace rounds::core {
 
-int NpiCheckDigit(std::string_view first_nine) {
+int NpiCheckDigit(uint64_t first_nine) {
     // Luhn over "80840" + the nine digits; the prefix contributes a constant 24.
     int sum = 24;
     bool double_it = true;  // rightmost digit of the stem is doubled (the check digit will follow it)
-    for (size_t i = first_nine.size(); i-- > 0;) {
-        int d = first_nine[i] - '0';
+    for (int i = 0; i < 9; ++i) {
+        int d = static_cast<int>(first_nine % 10);
+        first_nine /= 10;
         if (double_it) {
             d *= 2;
             if (d > 9) {
@@ -18,6 +19,14 @@ int NpiCheckDigit(std::string_view first_nine) {
         double_it = !double_it;
     }
     return (10 - sum % 10) % 10;
+}
+
+int NpiCheckDigit(std::string_view first_nine) {
+    uint64_t stem = 0;
+    for (char c : first_nine) {
+        stem = stem * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return NpiCheckDigit(stem);
 }
 
 bool IsValidNpi(std::string_view text) {

@@ -15,5 +15,7 @@ std::optional<int64_t> ParseNpi(std::string_view text);
 
 /// The check digit for a nine-digit NPI stem (used by generators and tests).
 int NpiCheckDigit(std::string_view first_nine);
+/// The same for a stem given as a number (0 to 999,999,999): the generator's hot path.
+int NpiCheckDigit(uint64_t first_nine);
 
 }  // namespace rounds::core

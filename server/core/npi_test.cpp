@@ -27,7 +27,9 @@ TEST(Npi, CheckDigitOfEveryStemValidates) {
         std::string s = std::to_string(stem);
         s += static_cast<char>('0' + NpiCheckDigit(s));
         EXPECT_TRUE(IsValidNpi(s)) << s;
+        EXPECT_EQ(NpiCheckDigit(static_cast<uint64_t>(stem)), s[9] - '0') << "numeric and text stems agree";
     }
+    EXPECT_EQ(NpiCheckDigit(uint64_t{123456789}), 3);  // CMS's example 1234567893
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/npi.h"
 #include "gen/writer.h"
 
 namespace rounds::gen {
@@ -13,29 +14,10 @@ std::int32_t Day(int y, unsigned m, unsigned d) {
     return DaysFromCivil(y, m, d);
 }
 
-int NpiCheckDigit(std::uint64_t base9) {
-    // Luhn: the prefix 80840 contributes a constant 24; double every other digit starting with the
-    // rightmost digit of the base.
-    int sum = 24;
-    bool dbl = true;
-    for (int i = 0; i < 9; ++i) {
-        int d = static_cast<int>(base9 % 10);
-        base9 /= 10;
-        if (dbl) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-        dbl = !dbl;
-    }
-    return (10 - sum % 10) % 10;
-}
-
 bool NpiIsValid(std::uint64_t npi) {
     if (npi < 1000000000ull || npi > 9999999999ull)
         return false;
-    return NpiCheckDigit(npi / 10) == static_cast<int>(npi % 10);
+    return core::NpiCheckDigit(npi / 10) == static_cast<int>(npi % 10);
 }
 
 IdPermutation::IdPermutation(std::uint64_t key) {
@@ -208,7 +190,7 @@ Universe::Universe(std::uint64_t seed, std::uint64_t physicians, const std::vect
 
 std::uint64_t Universe::NpiFor(std::uint64_t entity) const {
     const std::uint64_t base9 = 100000000ull + npi_perm_.Map(static_cast<std::uint32_t>(entity));
-    return base9 * 10 + static_cast<std::uint64_t>(NpiCheckDigit(base9));
+    return base9 * 10 + static_cast<std::uint64_t>(core::NpiCheckDigit(base9));
 }
 
 std::uint64_t Universe::PacFor(std::uint64_t entity) const {

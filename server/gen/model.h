@@ -74,8 +74,6 @@ class Rng {
     std::uint64_t s_;
 };
 
-// NPI check digit (Luhn over "80840" + the 9-digit base).
-int NpiCheckDigit(std::uint64_t base9);
 bool NpiIsValid(std::uint64_t npi);
 
 // Keyed bijection on [0, 10^8) (4-round Feistel on 28 bits with cycle walking).

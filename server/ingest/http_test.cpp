@@ -508,6 +508,31 @@ TEST_F(HttpLoadTest, CensusGeocoderFillsTheCacheAndFallsBackToCentroids) {
     EXPECT_EQ(server.Requests().size(), requests + 1);
 }
 
+// Addresses first geocoded offline (ZIP centroids) take the address-level point once a load runs with the HTTP
+// geocoder, even when their text did not change.
+TEST_F(HttpLoadTest, CensusLoadUpgradesEarlierZipCentroids) {
+    FakeCensus census;
+    TestHttpServer server([&](const TestRequest& req) { return census.Handle(req); });
+    ASSERT_EQ(Ingest(Options("zcta", SharedData("zcta_gazetteer.txt"))).status, "succeeded");
+    ASSERT_EQ(Ingest(Options("nppes", SharedData("nppes_npidata_2025_sample.csv"))).status, "succeeded");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician_address WHERE geocode_quality = 'address'"), 0);
+    ASSERT_GT(Count("SELECT count(*) FROM ref.physician_address WHERE geocode_quality = 'zip_centroid'"), 0);
+
+    IngestOptions o = Options("nppes", SharedData("nppes_npidata_2025_sample.csv"));
+    o.geocoder = "census";
+    o.geocoder_url = server.Url("/geocoder");
+    const IngestReport again = Ingest(o);
+    ASSERT_EQ(again.status, "succeeded") << again.error;
+    EXPECT_EQ(again.rows_inserted + again.rows_updated, 0u) << "the release itself is unchanged";
+    EXPECT_GT(again.geocode_sent, 0u);
+    ASSERT_FALSE(census.matched_.empty());
+    for (const auto& [hash, point] : census.matched_) {
+        const std::string where = " FROM ref.physician_address WHERE address_hash = '" + hash + "'";
+        EXPECT_EQ(Count("SELECT count(*)" + where + " AND geocode_quality <> 'address'"), 0) << hash;
+        EXPECT_NEAR(std::stod(Text("SELECT max(ST_X(geog::geometry))" + where)), point.first, 1e-6);
+    }
+}
+
 TEST_F(HttpLoadTest, CensusOutageFailsTheLoadAndChangesNothing) {
     TestHttpServer server([&](const TestRequest&) {
         TestResponse res;

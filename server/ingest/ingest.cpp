@@ -343,6 +343,9 @@ IngestReport Ingest(const IngestOptions& options) {
             if (options.geocoder == "none" && st.name.starts_with("geocode.")) {
                 continue;
             }
+            if (options.geocoder != "census" && st.name == sql::kGeocodeFromCacheStep) {
+                continue;
+            }
             current = st.name;
             if (options.geocoder == "census" && st.name == sql::kGeocodeChangedStep) {
                 // Fill the address cache for addresses it does not know; the step below reads it.
@@ -356,7 +359,10 @@ IngestReport Ingest(const IngestOptions& options) {
                 report.geocode_matched += gs.matched;
                 report.geocode_batches += gs.batches;
             }
+            const auto step_start = Clock::now();
             const db::Result r = st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql);
+            core::LogDebug("ingest_step",
+                           {{"dataset", spec->name}, {"step", st.name}, {"seconds", Seconds(step_start)}});
             if (st.counts) {
                 report.rows_inserted += static_cast<uint64_t>(r.GetInt(0, 0));
                 report.rows_updated += static_cast<uint64_t>(r.GetInt(0, 1));

@@ -160,6 +160,31 @@ TEST_F(LoadTest, EveryRealExcerptLoadsAndCountsAddUp) {
     EXPECT_EQ(Count("SELECT sum(payments) FROM ref.npi_open_payment_year"), 25);
 }
 
+// A first load drops the secondary indexes of the tables it fills and builds them again in the same
+// transaction: afterwards every index is there with the same definition, and valid.
+TEST_F(LoadTest, BulkLoadRestoresEveryIndex) {
+    const std::string indexes =
+        "SELECT string_agg(indexdef, E'\\n' ORDER BY indexdef) FROM pg_indexes WHERE schemaname = 'ref'";
+    const std::string before = Text(indexes);
+    ASSERT_EQ(Load("zcta", SharedData("zcta_gazetteer.txt")).status, "succeeded");
+    const IngestReport r = Load("nppes", SharedData("nppes_npidata_2025_sample.csv"));
+    ASSERT_EQ(r.status, "succeeded") << r.error;
+    ASSERT_GT(r.rows_inserted, 0u);
+    EXPECT_EQ(Text(indexes), before);
+    EXPECT_EQ(Count("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ref' AND NOT i.indisvalid"),
+              0);
+    // The rebuilt trigram index answers like a scan.
+    conn_->Exec("SET enable_seqscan = off");
+    const int64_t via_index = Count("SELECT count(*) FROM ref.physician WHERE search_name % 'smith'");
+    conn_->Exec("RESET enable_seqscan");
+    conn_->Exec("SET enable_bitmapscan = off");
+    conn_->Exec("SET enable_indexscan = off");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE search_name % 'smith'"), via_index);
+    conn_->Exec("RESET enable_bitmapscan");
+    conn_->Exec("RESET enable_indexscan");
+}
+
 TEST_F(LoadTest, NpisJoinAcrossDatasets) {
     Load("nucc", SharedData("nucc_taxonomy.csv"));
     Load("hospitals", SharedData("hospital_general_info_sample.csv"));

@@ -5,6 +5,7 @@
 namespace rounds::ingest::sql {
 
 const std::string_view kGeocodeChangedStep = "geocode.changed_addresses";
+const std::string_view kGeocodeFromCacheStep = "geocode.from_cache";
 
 namespace {
 
@@ -27,24 +28,33 @@ struct Merge {
     std::vector<std::string> keys;
     std::vector<std::string> values;
     std::string source_select;    // SELECT producing keys and values (one row per key)
+    std::string source_table;     // instead of source_select: an existing temp table with one row per key
     std::string removal_scope;    // predicate on `t` selecting rows the release covers; empty: no removal
     bool delete_removed = false;  // child rows without history columns are deleted instead of marked
     bool has_history = true;      // target has removed_at / removed_release_id
     bool first_release = false;   // target has first_release_id
     bool touch_updated_at = false;
     bool counts = false;
+    // Written with the values but not compared: a row whose other values are equal stays untouched.
+    std::vector<std::string> volatile_values;
+    // Large releases into a smaller target drop its secondary indexes for the upsert and build them after.
+    bool bulk = true;
 };
 
 void AddMerge(std::vector<Statement>& plan, const Merge& m) {
-    const std::string src = "merge_src_" + std::to_string(plan.size());
-    plan.push_back({m.name + ".source", "CREATE TEMP TABLE " + src + " ON COMMIT DROP AS " + m.source_select});
+    const std::string src = m.source_table.empty() ? "merge_src_" + std::to_string(plan.size()) : m.source_table;
     // An index on the keys keeps the removal's anti-join linear-ish even when the planner misjudges the
-    // freshly written target (without it a 100k-row Part B year took minutes in a nested loop).
-    plan.push_back({m.name + ".index", "CREATE INDEX ON " + src + " (" + Join(m.keys, ", ") + ")"});
-    plan.push_back({m.name + ".analyze", "ANALYZE " + src});
+    // freshly written target (without it a 100k-row Part B year took minutes in a nested loop). A given source
+    // table comes indexed and analysed.
+    if (m.source_table.empty()) {
+        plan.push_back({m.name + ".source", "CREATE TEMP TABLE " + src + " ON COMMIT DROP AS " + m.source_select});
+        plan.push_back({m.name + ".index", "CREATE INDEX ON " + src + " (" + Join(m.keys, ", ") + ")"});
+        plan.push_back({m.name + ".analyze", "ANALYZE " + src});
+    }
 
     std::vector<std::string> cols = m.keys;
     cols.insert(cols.end(), m.values.begin(), m.values.end());
+    cols.insert(cols.end(), m.volatile_values.begin(), m.volatile_values.end());
     std::string insert_cols = Join(cols, ", ") + ", release_id";
     std::string select_cols = Join(cols, ", ") + ", $1";
     if (m.first_release) {
@@ -53,6 +63,9 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
     }
     std::vector<std::string> sets;
     for (const std::string& v : m.values) {
+        sets.push_back(v + " = EXCLUDED." + v);
+    }
+    for (const std::string& v : m.volatile_values) {
         sets.push_back(v + " = EXCLUDED." + v);
     }
     sets.push_back("release_id = EXCLUDED.release_id");
@@ -77,6 +90,10 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
                          "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), "
                          "(SELECT count(*) FROM " +
                          src + ") - count(*) FROM up";
+    if (m.bulk) {
+        plan.push_back({m.name + ".bulk_drop_indexes",
+                        "SELECT ref.bulk_drop_indexes('" + m.target + "', (SELECT count(*) FROM " + src + "))"});
+    }
     plan.push_back({m.name + ".upsert", upsert, true, false, m.counts});
 
     if (!m.removal_scope.empty()) {
@@ -96,9 +113,27 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
         }
         plan.push_back({m.name + ".remove", removal, !m.delete_removed, false, false, m.counts});
     }
+    if (m.bulk) {
+        plan.push_back({m.name + ".bulk_restore_indexes", "SELECT ref.bulk_restore_indexes('" + m.target + "')"});
+    }
 }
 
 const std::string kAddressHash = "md5(lower(concat_ws('|', line1, line2, city, state, zip5)))";
+
+// An address merge geocodes as it writes, so each address row is written once: the point comes from the
+// address-level cache (filled by an HTTP geocoder), else the ZIP's ZCTA centroid, else 'unmatched'. An address
+// whose text and point are unchanged stays untouched.
+void GeocodeInline(Merge& address) {
+    address.source_select =
+        "SELECT a.*, coalesce(c.geog, z.geog) AS geog, CASE WHEN c.geog IS NOT NULL THEN "
+        "'address' WHEN z.geog IS NOT NULL THEN 'zip_centroid' ELSE 'unmatched' END AS "
+        "geocode_quality, a.address_hash AS geocoded_hash, now() AS geocoded_at FROM (" +
+        address.source_select +
+        ") a LEFT JOIN ref.geocode_cache c ON c.address_hash = a.address_hash AND c.geog IS "
+        "NOT NULL LEFT JOIN ref.zcta z ON z.zip5 = a.zip5 AND z.removed_at IS NULL";
+    address.values.insert(address.values.end(), {"geog", "geocode_quality", "geocoded_hash"});
+    address.volatile_values.push_back("geocoded_at");
+}
 
 // Assigns a point to every address whose text changed since it was last geocoded: the address-level cache
 // first (filled by an HTTP geocoder), else the ZIP's ZCTA centroid, else 'unmatched'.
@@ -115,6 +150,16 @@ const Statement kGeocodeChanged{
     " UPDATE ref.physician_address a SET geog = todo.geog, geocode_quality = todo.quality,"
     "        geocoded_hash = a.address_hash, geocoded_at = now()"
     "   FROM todo WHERE a.address_id = todo.address_id"};
+
+// After an HTTP geocoder filled the cache: addresses still at a ZIP centroid (or unmatched) take the
+// address-level point. Only run with --geocoder census (the cache has no other writer).
+const Statement kGeocodeFromCache{
+    std::string(kGeocodeFromCacheStep),
+    "UPDATE ref.physician_address a SET geog = c.geog, geocode_quality = 'address', geocoded_hash = a.address_hash,"
+    "       geocoded_at = now()"
+    "  FROM ref.geocode_cache c"
+    " WHERE c.address_hash = a.address_hash AND c.geog IS NOT NULL AND a.geocode_quality <> 'address'"
+    "   AND a.removed_at IS NULL"};
 
 // After a ZCTA release: centroid-geocoded and unmatched addresses follow their ZIP's (new) centroid.
 const Statement kGeocodeAfterZcta{"geocode.zcta_refresh",
@@ -141,9 +186,14 @@ std::vector<std::string> SpecColumns(const DatasetSpec& spec, const std::vector<
 
 std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
     std::vector<Statement> plan;
+    // One row per NPI (the last in the file wins), with the folded search name: the physician merge reads it as
+    // is, the taxonomy and address merges derive their rows from it.
     plan.push_back({"nppes.dedupe",
-                    "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) * FROM ref.stage_nppes "
+                    "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) *, "
+                    "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, "
+                    "other_org_name, other_last_name)), '') AS search_name FROM ref.stage_nppes "
                     "ORDER BY npi, line DESC"});
+    plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON nppes_src (npi)"});
     plan.push_back({"nppes.analyze", "ANALYZE nppes_src"});
     std::string tax_array;
     std::string tax_values;
@@ -205,9 +255,7 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
     physician.keys = {"npi"};
     physician.values = SpecColumns(spec, skip);
     physician.values.push_back("search_name");
-    physician.source_select =
-        "SELECT *, coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, "
-        "other_org_name, other_last_name)), '') AS search_name FROM nppes_src";
+    physician.source_table = "nppes_src";
     physician.removal_scope = mode == Mode::kFull ? "TRUE" : "";
     physician.first_release = true;
     physician.touch_updated_at = true;
@@ -247,8 +295,10 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
         "FROM nppes_src WHERE practice_line1 IS NOT NULL) a";
     address.removal_scope =
         mode == Mode::kFull ? "t.source = 'nppes'" : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM nppes_src)";
+    GeocodeInline(address);
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
+    plan.push_back(kGeocodeFromCache);
     return plan;
 }
 
@@ -273,8 +323,10 @@ std::vector<Statement> NppesLocationsPlan() {
     // The file lists every secondary location of the NPIs it carries: others of those NPIs are gone.
     address.removal_scope = "t.source = 'nppes_secondary' AND t.npi IN (SELECT npi FROM ref.stage_nppes_locations)";
     address.counts = true;
+    GeocodeInline(address);
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
+    plan.push_back(kGeocodeFromCache);
     return plan;
 }
 
@@ -336,8 +388,10 @@ std::vector<Statement> DacPlan(const DatasetSpec& spec) {
         "line2, city, state, postal_code, left(postal_code, 5) AS zip5, NULL::text AS country, phone, "
         "NULL::text AS fax FROM dac_src WHERE line1 IS NOT NULL ORDER BY npi, address_key, line) a";
     address.removal_scope = "t.source = 'dac'";
+    GeocodeInline(address);
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
+    plan.push_back(kGeocodeFromCache);
     (void)spec;
     return plan;
 }
@@ -484,12 +538,13 @@ const std::string_view kCopyRejects =
     "COPY ref.ingest_reject (load_id, file, line, field, reason, raw, severity) FROM STDIN (FORMAT binary)";
 const std::string_view kAnalyzeStage = "ANALYZE ";
 
-// The address-level geocoder's work list: live US addresses awaiting geocoding that the cache does not know,
+// The address-level geocoder's work list: live US addresses without an address-level point (new ones carry a
+// ZIP centroid until then) that the cache does not know,
 // one per address hash, in hash order (keyset pages: $1 the last hash of the previous page, $2 the page size).
 const std::string_view kGeocodePendingAddresses =
     "SELECT DISTINCT ON (a.address_hash) a.address_hash, a.line1, a.city, a.state, a.zip5"
     "  FROM ref.physician_address a"
-    " WHERE a.geocoded_hash IS DISTINCT FROM a.address_hash AND a.removed_at IS NULL"
+    " WHERE a.geocode_quality <> 'address' AND a.removed_at IS NULL"
     "   AND a.line1 IS NOT NULL AND coalesce(a.country, 'US') = 'US' AND a.address_hash > $1"
     "   AND NOT EXISTS (SELECT 1 FROM ref.geocode_cache c WHERE c.address_hash = a.address_hash)"
     " ORDER BY a.address_hash LIMIT $2::int";

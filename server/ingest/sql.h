@@ -26,6 +26,8 @@ enum class Mode { kFull, kIncremental };
 /// Name of the plan step that geocodes changed addresses from the cache and ZCTA centroids: an HTTP geocoder
 /// fills the cache just before it.
 extern const std::string_view kGeocodeChangedStep;
+/// Name of the step that upgrades ZIP-centroid points from the address-level cache (HTTP geocoder only).
+extern const std::string_view kGeocodeFromCacheStep;
 
 /// The merge plan for a dataset: statements in order. The staging table must be loaded.
 std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/npi.h"
 #include "ingest/text.h"
 
 namespace rounds::ingest {
@@ -47,24 +48,7 @@ bool ParseUnsigned(std::string_view s, unsigned& out) {
 }  // namespace
 
 bool IsValidNpi(std::string_view npi) {
-    if (npi.size() != 10 || !AllDigits(npi)) {
-        return false;
-    }
-    // Luhn over "80840" + first 9 digits; the 10th digit is the check digit. Doubling starts at the
-    // rightmost payload digit. The prefix contributes a constant 24 (CMS: "add 24 to the sum").
-    int sum = 24;
-    for (int i = 8; i >= 0; --i) {
-        int d = npi[static_cast<size_t>(i)] - '0';
-        if ((8 - i) % 2 == 0) {
-            d *= 2;
-            if (d > 9) {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    const int check = (10 - sum % 10) % 10;
-    return check == npi[9] - '0';
+    return core::IsValidNpi(npi);
 }
 
 std::optional<int32_t> ParseDate(std::string_view text) {

@@ -20,8 +20,7 @@ struct CachedBody {
 /// In-process LRU cache of response bodies, sharded to keep lock hold times short under concurrency.
 /// Entries carry the data version (highest succeeded ingestion load) they were built from; a lookup under
 /// a newer version misses, so a new release invalidates everything without a flush message. Capacity
-/// counts entries. (A Redis implementation sharing one cache across instances is not built yet; see
-/// docs/physicians.md.)
+/// counts entries. With ROUNDS_REDIS_URL set, redis::SharedCache is a second level shared by every instance.
 class ResponseCache {
   public:
     explicit ResponseCache(size_t capacity);

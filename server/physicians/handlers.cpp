@@ -217,4 +217,18 @@ http::Handler Handlers::FacilitiesNearby() {
     };
 }
 
+http::Handler Handlers::Zip() {
+    return [svc = service](http::Request& req) -> asio::awaitable<http::Response> {
+        const std::string zip(req.Param("zip"));
+        if (zip.size() != 5 || zip.find_first_not_of("0123456789") != std::string::npos) {
+            throw core::Invalid("zip", "must be a 5-digit US ZIP code");
+        }
+        auto body = co_await svc->Zip(zip);
+        if (!body) {
+            throw core::NotFound("ZIP " + zip + " is not in the ZIP gazetteer");
+        }
+        co_return JsonOk(std::move(*body));
+    };
+}
+
 }  // namespace rounds::physicians

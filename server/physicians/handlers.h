@@ -18,6 +18,7 @@ struct Handlers {
     http::Handler Specialties();
     http::Handler Facility();
     http::Handler FacilitiesNearby();
+    http::Handler Zip();
 };
 
 }  // namespace rounds::physicians

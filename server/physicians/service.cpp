@@ -67,6 +67,13 @@ asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianServ
     if (auto hit = cache_.Get(key, version)) {
         co_return *hit;
     }
+    if (shared_ != nullptr) {
+        if (auto shared = co_await shared_->Get(key, version)) {
+            auto body = std::make_shared<const std::string>(std::move(*shared));
+            cache_.Put(key, version, body);
+            co_return body;
+        }
+    }
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kProfile, npi);
     if (r.Rows() == 0) {
@@ -74,6 +81,9 @@ asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianServ
     }
     auto body = std::make_shared<const std::string>(r.Get(0, 0));
     cache_.Put(key, version, body);
+    if (shared_ != nullptr) {
+        co_await shared_->Put(key, version, *body);
+    }
     co_return body;
 }
 
@@ -133,16 +143,12 @@ asio::awaitable<Page> PhysicianService::Search(const SearchQuery& query) {
     params.emplace_back(std::to_string(query.limit + 1));
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.ExecParams(sql::kSearch, std::move(params));
-    json::array items = json::parse(r.Get(0, 0)).as_array();
+    // The JSON is passed through as the database wrote it (numbers keep their decimal form).
     Page page;
-    if (items.size() > static_cast<size_t>(query.limit)) {
-        items.resize(static_cast<size_t>(query.limit));
-        page.next_cursor = std::string(items.back().as_object().at("_cursor").as_string());
+    page.items_json = std::string(r.Get(0, 0));
+    if (!r.IsNull(0, 1)) {
+        page.next_cursor = std::string(r.Get(0, 1));
     }
-    for (auto& item : items) {
-        item.as_object().erase("_cursor");
-    }
-    page.items_json = json::serialize(items);
     co_return page;
 }
 
@@ -159,10 +165,20 @@ asio::awaitable<std::shared_ptr<const std::string>> PhysicianService::Specialtie
     if (auto hit = cache_.Get("specialties", version)) {
         co_return *hit;
     }
+    if (shared_ != nullptr) {
+        if (auto shared = co_await shared_->Get("specialties", version)) {
+            auto body = std::make_shared<const std::string>(std::move(*shared));
+            cache_.Put("specialties", version, body);
+            co_return body;
+        }
+    }
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kSpecialties);
     auto body = std::make_shared<const std::string>(r.Get(0, 0));
     cache_.Put("specialties", version, body);
+    if (shared_ != nullptr) {
+        co_await shared_->Put("specialties", version, *body);
+    }
     co_return body;
 }
 
@@ -173,8 +189,8 @@ asio::awaitable<std::optional<Page>> PhysicianService::Detail(DetailKind kind, c
                                                                    : sql::kPayments;
     db::Result r = co_await lease.Exec(stmt, query.npi, OptInt(query.year), query.sort,
                                        query.descending ? "true" : "false", query.offset, query.limit + 1);
-    json::array items = json::parse(r.Get(0, 0)).as_array();
-    if (items.empty() && query.offset == 0) {
+    const std::string_view items(r.Get(0, 0));
+    if (items == "[]" && query.offset == 0) {
         // An NPI absent from NPPES can still have claims rows (the files are published separately); only
         // an NPI known nowhere is a 404.
         db::Result exists = co_await lease.Exec(sql::kNpiExists, query.npi);
@@ -183,11 +199,10 @@ asio::awaitable<std::optional<Page>> PhysicianService::Detail(DetailKind kind, c
         }
     }
     Page page;
-    if (items.size() > static_cast<size_t>(query.limit)) {
-        items.resize(static_cast<size_t>(query.limit));
+    if (r.Get(0, 1) == std::string_view("t")) {
         page.next_cursor = std::to_string(query.offset + query.limit);
     }
-    page.items_json = json::serialize(items);
+    page.items_json = std::string(items);
     co_return page;
 }
 
@@ -200,14 +215,25 @@ asio::awaitable<std::optional<std::string>> PhysicianService::Facility(const std
     if (r.Rows() == 0) {
         co_return std::nullopt;
     }
-    json::object facility = json::parse(r.Get(0, 0)).as_object();
-    json::array& docs = facility["physicians"].as_array();
-    if (docs.size() > static_cast<size_t>(limit)) {
-        docs.resize(static_cast<size_t>(limit));
-        *next_cursor = EncodeCursor("n:" + std::string(docs.back().as_object().at("npi").as_string()));
+    std::string facility(r.Get(0, 0));
+    if (!r.IsNull(0, 1)) {
+        *next_cursor = EncodeCursor("n:" + std::string(r.Get(0, 1)));
     }
-    facility["next_cursor"] = *next_cursor ? json::value(**next_cursor) : json::value(nullptr);
-    co_return json::serialize(facility);
+    // The object as the database wrote it, with the cursor added as its last member.
+    facility.pop_back();  // the closing brace
+    facility += ", \"next_cursor\" : ";
+    facility += *next_cursor ? json::serialize(json::value(**next_cursor)) : std::string("null");
+    facility += "}";
+    co_return facility;
+}
+
+asio::awaitable<std::optional<std::string>> PhysicianService::Zip(const std::string& zip5) {
+    auto lease = co_await pool_.Acquire();
+    db::Result r = co_await lease.Exec(sql::kZip, zip5);
+    if (r.Rows() == 0) {
+        co_return std::nullopt;
+    }
+    co_return std::string(r.Get(0, 0));
 }
 
 asio::awaitable<std::string> PhysicianService::FacilitiesNearby(GeoPoint point, double radius_m, int limit) {

@@ -11,6 +11,7 @@
 #include "db/pool.h"
 #include "physicians/cache.h"
 #include "physicians/params.h"
+#include "redis/shared.h"
 
 namespace rounds::physicians {
 
@@ -50,6 +51,9 @@ struct Page {
 class PhysicianService {
   public:
     PhysicianService(db::Pool& pool, size_t cache_entries);
+    /// A second cache level shared by every instance (Redis), consulted after the in-process one.
+    void SetSharedCache(redis::SharedCache* shared) { shared_ = shared; }
+    const redis::SharedCache* Shared() const { return shared_; }
 
     /// Highest succeeded load id, re-read at most every two seconds.
     boost::asio::awaitable<int64_t> DataVersion();
@@ -68,12 +72,15 @@ class PhysicianService {
                                                                 std::optional<int64_t> after_npi, int limit,
                                                                 std::optional<std::string>* next_cursor);
     boost::asio::awaitable<std::string> FacilitiesNearby(GeoPoint point, double radius_m, int limit);
+    /// A ZIP's centroid (Census ZCTA) with the city and state most of its practices give; nullopt when unknown.
+    boost::asio::awaitable<std::optional<std::string>> Zip(const std::string& zip5);
 
     const ResponseCache& Cache() const { return cache_; }
 
   private:
     db::Pool& pool_;
     ResponseCache cache_;
+    redis::SharedCache* shared_ = nullptr;
     std::atomic<int64_t> data_version_{-1};
     std::atomic<int64_t> version_checked_ms_{0};
 };

@@ -153,7 +153,7 @@ namespace rounds::physicians::sql {
 /// $13 cursor tier, $14 cursor similarity, $15 cursor npi (all NULL on the first page), $16 limit + 1.
 /// Candidates: trigram-similar to the whole query (typos, any order) OR every token a word prefix
 /// (type-ahead). Rank: 3 every token a whole word, 2 every token a word prefix, 1 fuzzy; then similarity,
-/// active before deactivated, NPI.
+/// active before deactivated, NPI. Columns: the page (at most limit hits) and the next page's cursor (or NULL).
 inline constexpr db::Statement kSearch{"phys_search", R"sql(
 WITH q AS (
   SELECT ref.fold_name($1) AS full,
@@ -194,6 +194,9 @@ page AS (
       OR (tier = $13::int AND (sim < $14::real OR (sim = $14::real AND npi > $15::bigint)))
    ORDER BY tier DESC, sim DESC, deactivated, npi
    LIMIT $16::int
+),
+numbered AS (
+  SELECT *, row_number() OVER (ORDER BY tier DESC, sim DESC, deactivated, npi) AS n FROM page
 )
 SELECT coalesce(json_agg(json_build_object(
          'npi', h.npi::text,
@@ -210,24 +213,18 @@ SELECT coalesce(json_agg(json_build_object(
              (SELECT round(ST_Distance(a.geog, ST_SetSRID(ST_MakePoint($11::float8, $12::float8), 4326)::geography))
                 FROM ref.physician_address a
                WHERE a.npi = h.npi AND a.removed_at IS NULL AND a.geog IS NOT NULL
-               ORDER BY (a.source = 'nppes') DESC LIMIT 1) END,
-         '_cursor', h.tier::text || ':' || h.sim::text || ':' || h.npi::text)
-         ORDER BY h.tier DESC, h.sim DESC, h.deactivated, h.npi), '[]'::json)::text
-  FROM page h)sql"};
+               ORDER BY (a.source = 'nppes') DESC LIMIT 1) END)
+         ORDER BY h.tier DESC, h.sim DESC, h.deactivated, h.npi) FILTER (WHERE h.n < $16::int), '[]'::json)::text,
+       CASE WHEN count(*) = $16::int THEN
+         max(h.tier::text || ':' || h.sim::text || ':' || h.npi::text) FILTER (WHERE h.n = $16::int - 1) END
+  FROM numbered h)sql"};
 
 /// Physicians nearest a point. $1 lng, $2 lat, $3 radius (m), $4 specialty codes (text[] or NULL), $5 limit.
-/// The GiST index is walked in distance order (<->) inside the radius; several addresses of one physician
-/// collapse to the nearest.
+/// The GiST index is walked in distance order (<->) inside the radius (ref.nearest_addresses, migration 0015);
+/// several addresses of one physician collapse to the nearest.
 inline constexpr db::Statement kNearby{"phys_nearby", R"sql(
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)::geography AS g),
-knn AS (
-  SELECT a.npi, a.address_id, a.geog <-> pt.g AS dist
-    FROM ref.physician_address a, pt
-   WHERE a.removed_at IS NULL AND a.geog IS NOT NULL AND ST_DWithin(a.geog, pt.g, $3::float8)
-     AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM ref.physician_taxonomy t
-                                         WHERE t.npi = a.npi AND t.taxonomy_code = ANY ($4::text[])))
-   ORDER BY a.geog <-> pt.g
-   LIMIT $5::int * 4
+WITH knn AS (
+  SELECT * FROM ref.nearest_addresses($1::float8, $2::float8, $3::float8, $4::text[], $5::int * 4)
 ),
 nearest AS (
   SELECT DISTINCT ON (npi) npi, address_id, dist FROM knn ORDER BY npi, dist
@@ -274,6 +271,7 @@ SELECT coalesce(json_agg(json_build_object('code', s.code, 'name', s.name, 'grou
          GROUP BY x.code) s)sql"};
 
 /// One facility with a page of affiliated physicians. $1 ccn, $2 after-NPI cursor (or NULL), $3 limit + 1.
+/// Columns: the facility (at most limit physicians) and the last NPI shown when another page follows (or NULL).
 inline constexpr db::Statement kFacility{"phys_facility", R"sql(
 SELECT json_build_object(
   'ccn', f.ccn, 'name', f.name, 'address', f.address, 'city', f.city, 'state', f.state,
@@ -284,12 +282,20 @@ SELECT json_build_object(
   'physicians', (SELECT coalesce(json_agg(json_build_object(
         'npi', p.npi::text,
         'name', CASE WHEN p.entity_type = 2 THEN p.org_name ELSE concat_ws(' ', p.first_name, p.last_name) END,
-        'credential', p.credential, 'facility_type', nullif(af.facility_type, '')) ORDER BY af.npi), '[]'::json)
-      FROM (SELECT DISTINCT ON (npi) npi, facility_type FROM ref.affiliation
-             WHERE ccn = f.ccn AND removed_at IS NULL AND ($2::bigint IS NULL OR npi > $2::bigint)
-             ORDER BY npi LIMIT $3::int) af
+        'credential', p.credential, 'facility_type', nullif(af.facility_type, '')) ORDER BY af.npi)
+        FILTER (WHERE af.n < $3::int), '[]'::json)
+      FROM (SELECT *, row_number() OVER (ORDER BY npi) AS n
+              FROM (SELECT DISTINCT ON (npi) npi, facility_type FROM ref.affiliation
+                     WHERE ccn = f.ccn AND removed_at IS NULL AND ($2::bigint IS NULL OR npi > $2::bigint)
+                     ORDER BY npi LIMIT $3::int) a) af
       LEFT JOIN ref.physician p ON p.npi = af.npi)
-)::text
+)::text,
+  (SELECT (max(npi) FILTER (WHERE n = $3::int - 1))::text
+     FROM (SELECT npi, row_number() OVER (ORDER BY npi) AS n
+             FROM (SELECT DISTINCT npi FROM ref.affiliation
+                    WHERE ccn = f.ccn AND removed_at IS NULL AND ($2::bigint IS NULL OR npi > $2::bigint)
+                    ORDER BY npi LIMIT $3::int) a) b
+    HAVING count(*) = $3::int) AS next_after_npi
   FROM ref.facility f WHERE f.ccn = $1 AND f.removed_at IS NULL)sql"};
 
 /// Facilities nearest a point, located by their ZIP centroid. $1 lng, $2 lat, $3 radius (m), $4 limit.
@@ -312,15 +318,33 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_
   ORDER BY n.dist, n.ccn), '[]'::json))::text
   FROM near n JOIN ref.facility f ON f.ccn = n.ccn)sql"};
 
+/// A ZIP's centroid from the Census ZCTA gazetteer, with the city and state its practice addresses mostly
+/// give (NULL when no practice there). $1 zip5.
+inline constexpr db::Statement kZip{"phys_zip", R"sql(
+SELECT json_build_object('zip', z.zip5, 'lat', round(z.lat::numeric, 6), 'lng', round(z.lng::numeric, 6),
+         'city', c.city, 'state', c.state, 'addresses', coalesce(c.n, 0),
+         'source', (SELECT json_build_object('dataset', d.dataset, 'release', d.release_label, 'load_id', d.load_id,
+                                             'loaded_at', d.finished_at)
+                      FROM ref.dataset_load d WHERE d.load_id = z.release_id))::text
+  FROM ref.zcta z
+  LEFT JOIN LATERAL (
+    SELECT upper(a.city) AS city, a.state, sum(count(*)) OVER () AS n
+      FROM ref.physician_address a
+     WHERE a.zip5 = z.zip5 AND a.removed_at IS NULL AND a.city IS NOT NULL
+     GROUP BY upper(a.city), a.state ORDER BY count(*) DESC, upper(a.city) LIMIT 1) c ON true
+ WHERE z.zip5 = $1 AND z.removed_at IS NULL)sql"};
+
 /// Whether an NPI exists (detail lists answer 404 for unknown NPIs, not an empty list).
 inline constexpr db::Statement kNpiExists{"phys_npi_exists", "SELECT 1 FROM ref.physician WHERE npi = $1::bigint"};
 
 // Detail lists of one NPI ($1). $2 year filter (or NULL), $3 sort field, $4 descending, $5 offset, $6 limit + 1.
+// Columns: the page (at most limit rows, as the database formats them) and whether another page follows.
 // Lists per NPI are short (tens to a few hundred rows), so sorting in memory is cheap; the cursor is an
 // offset bound to the data version, so a new release invalidates it instead of skipping rows.
 
 inline constexpr db::Statement kPrescriptions{"phys_prescriptions", R"sql(
-SELECT coalesce(json_agg(r ORDER BY ord), '[]'::json)::text FROM (
+SELECT coalesce(json_agg(r ORDER BY ord) FILTER (WHERE n < $6::int), '[]'::json)::text, count(*) = $6::int
+  FROM (SELECT x.*, row_number() OVER (ORDER BY ord) AS n FROM (
   SELECT json_build_object('year', d.data_year, 'brand_name', d.brand_name, 'generic_name', d.generic_name,
            'claims', d.tot_clms, 'fills_30day', d.tot_30day_fills, 'day_supply', d.tot_day_suply,
            'cost_cents', d.tot_drug_cst_cents, 'currency', 'USD', 'beneficiaries', d.tot_benes,
@@ -335,10 +359,11 @@ SELECT coalesce(json_agg(r ORDER BY ord), '[]'::json)::text FROM (
            d.data_year DESC, d.brand_name, d.generic_name) AS ord
     FROM ref.partd_drug d
    WHERE d.npi = $1::bigint AND d.removed_at IS NULL AND ($2::int IS NULL OR d.data_year = $2::int)
-   ORDER BY ord OFFSET $5::int LIMIT $6::int) x)sql"};
+   ORDER BY ord OFFSET $5::int LIMIT $6::int) x) y)sql"};
 
 inline constexpr db::Statement kServices{"phys_services", R"sql(
-SELECT coalesce(json_agg(r ORDER BY ord), '[]'::json)::text FROM (
+SELECT coalesce(json_agg(r ORDER BY ord) FILTER (WHERE n < $6::int), '[]'::json)::text, count(*) = $6::int
+  FROM (SELECT x.*, row_number() OVER (ORDER BY ord) AS n FROM (
   SELECT json_build_object('year', s.data_year, 'hcpcs_code', s.hcpcs_code, 'description', s.hcpcs_desc,
            'place_of_service', s.place_of_service, 'drug', s.hcpcs_drug, 'services', s.tot_srvcs,
            'beneficiaries', s.tot_benes, 'avg_submitted_charge_cents', round(s.avg_sbmtd_chrg * 100)::bigint,
@@ -356,10 +381,11 @@ SELECT coalesce(json_agg(r ORDER BY ord), '[]'::json)::text FROM (
            s.data_year DESC, s.hcpcs_code, s.place_of_service) AS ord
     FROM ref.partb_service s
    WHERE s.npi = $1::bigint AND s.removed_at IS NULL AND ($2::int IS NULL OR s.data_year = $2::int)
-   ORDER BY ord OFFSET $5::int LIMIT $6::int) x)sql"};
+   ORDER BY ord OFFSET $5::int LIMIT $6::int) x) y)sql"};
 
 inline constexpr db::Statement kPayments{"phys_payments", R"sql(
-SELECT coalesce(json_agg(r ORDER BY ord), '[]'::json)::text FROM (
+SELECT coalesce(json_agg(r ORDER BY ord) FILTER (WHERE n < $6::int), '[]'::json)::text, count(*) = $6::int
+  FROM (SELECT x.*, row_number() OVER (ORDER BY ord) AS n FROM (
   SELECT json_build_object('record_id', o.record_id, 'year', o.program_year, 'kind', o.payment_kind,
            'payer', o.payer_name, 'amount_cents', o.amount_cents, 'currency', 'USD', 'date', o.payment_date,
            'payments', o.number_of_payments, 'form', o.form_of_payment, 'nature', o.nature_of_payment,
@@ -377,6 +403,6 @@ SELECT coalesce(json_agg(r ORDER BY ord), '[]'::json)::text FROM (
            o.payment_date DESC NULLS LAST, o.record_id) AS ord
     FROM ref.open_payment o
    WHERE o.npi = $1::bigint AND o.removed_at IS NULL AND ($2::int IS NULL OR o.program_year = $2::int)
-   ORDER BY ord OFFSET $5::int LIMIT $6::int) x)sql"};
+   ORDER BY ord OFFSET $5::int LIMIT $6::int) x) y)sql"};
 
 }  // namespace rounds::physicians::sql

@@ -388,6 +388,20 @@ ISOLATION = {
     ("GET", "/api/v1/admin/org"): ADMIN_ONLY_NO_ID,
     ("PATCH", "/api/v1/admin/org"): ADMIN_ONLY_NO_ID,
     ("GET", "/api/v1/admin/audit"): ADMIN_ONLY_NO_ID,
+    # Single sign-on (test_sso.py covers the flows). Org A has no OIDC connection: GET 404, PUT creates it,
+    # DELETE removes it again (the spec lists them in that order).
+    ("GET", "/api/v1/admin/sso/oidc"): {"rep": (403, None), "manager": (403, None), "admin": (404, None)},
+    ("PUT", "/api/v1/admin/sso/oidc"): ADMIN_ONLY_NO_ID,
+    ("DELETE", "/api/v1/admin/sso/oidc"): {"rep": (403, None), "manager": (403, None), "admin": (204, None)},
+    ("GET", "/api/v1/auth/sso/{slug}/oidc/start"): PUBLIC,
+    ("GET", "/api/v1/auth/sso/oidc/callback"): PUBLIC,
+    ("POST", "/api/v1/auth/sso/exchange"): PUBLIC,
+    ("GET", "/api/v1/admin/sso/saml"): {"rep": (403, None), "manager": (403, None), "admin": (404, None)},
+    ("PUT", "/api/v1/admin/sso/saml"): {"rep": (403, None), "manager": (403, None), "admin": (400, None)},
+    ("DELETE", "/api/v1/admin/sso/saml"): {"rep": (403, None), "manager": (403, None), "admin": (404, None)},
+    ("GET", "/api/v1/auth/sso/{slug}/saml/metadata"): PUBLIC,
+    ("GET", "/api/v1/auth/sso/{slug}/saml/start"): PUBLIC,
+    ("POST", "/api/v1/auth/sso/{slug}/saml/acs"): PUBLIC,
     # Public reference data of the physicians module: no tenant rows behind these.
     ("GET", "/api/v1/physicians/search"): REFERENCE,
     ("GET", "/api/v1/physicians/nearby"): REFERENCE,
@@ -398,13 +412,14 @@ ISOLATION = {
     ("GET", "/api/v1/specialties"): REFERENCE,
     ("GET", "/api/v1/facilities/nearby"): REFERENCE,
     ("GET", "/api/v1/facilities/{ccn}"): REFERENCE,
+    ("GET", "/api/v1/zips/{zip}"): REFERENCE,
     # CRM: per-organisation corrections keyed by a public NPI (a foreign organisation's never show).
     ("GET", "/api/v1/crm/physicians/{npi}/overrides"): REFERENCE,
 }
 # CRM records (issue #8): every endpoint of every record type; {id} is a fresh record per request (crm_helpers).
 ISOLATION.update(crm_isolation_entries())
 
-REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001"}
+REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001", "zip": "32301"}
 
 
 def _bodies(world, org):
@@ -416,6 +431,10 @@ def _bodies(world, org):
         ("PATCH", "/api/v1/admin/org"): {"name": f"Isolation {org}"},
         ("POST", "/api/v1/auth/mfa/confirm"): {"code": "123456"},
         ("POST", "/api/v1/auth/mfa/disable"): {"code": "123456"},
+        ("PUT", "/api/v1/admin/sso/oidc"): {"issuer": "https://idp.example.com", "client_id": "iso",
+                                            "client_secret": "not-a-real-secret"},
+        # Not metadata: the admin gets past the role check to the validation (400); the others stop at 403.
+        ("PUT", "/api/v1/admin/sso/saml"): {"idp_metadata": "<not-metadata/>"},
     }
 
 

@@ -3,6 +3,7 @@ misspellings find the intended physician, nearby is sorted and bounded, bad inpu
 import csv
 import json
 import os
+import re
 import subprocess
 import uuid
 
@@ -311,3 +312,45 @@ def test_a_physician_in_every_file_shows_every_section_equal_to_the_sources(gene
     assert p["partb"]["years"] and p["partb"]["top_procedures"]
     for section in ("partb", "partd"):
         assert all(y["source"]["dataset"] == section for y in p[section]["years"])
+
+
+def test_numbers_keep_their_decimal_form(real):
+    """Lists pass the database's JSON through: a score is 0.231, never 2.31E-1."""
+    r = real.get("/api/v1/physicians/search", params={"q": "jon smiht", "limit": 5})
+    assert r.status_code == 200
+    assert re.search(r'"score"\s*:\s*[0-9.]+[eE]', r.text) is None, r.text[:300]
+    assert all(0 <= h["score"] <= 1 for h in r.json()["items"])
+
+
+def test_facility_physicians_paginate_without_gaps(generated):
+    server, out, owner = generated
+    ccn = psql(owner, """SELECT ccn FROM ref.affiliation WHERE removed_at IS NULL
+                         GROUP BY ccn ORDER BY count(DISTINCT npi) DESC LIMIT 1""")
+    expected = psql(owner, f"SELECT string_agg(DISTINCT npi::text, ',' ORDER BY npi::text) FROM ref.affiliation "
+                           f"WHERE ccn = '{ccn}' AND removed_at IS NULL").split(",")
+    assert len(expected) > 3
+    got, cursor = [], None
+    for _ in range(len(expected) + 2):
+        params = {"limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = server.get(f"/api/v1/facilities/{ccn}", params=params).json()
+        assert len(page["physicians"]) <= 2
+        got += [p["npi"] for p in page["physicians"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert got == expected
+
+
+def test_zip_lookup_gives_the_zcta_centroid(real):
+    gaz = next(csv.DictReader(open(os.path.join(CMS, "zcta_gazetteer.txt")), delimiter="\t"))
+    zip5 = gaz["GEOID"]
+    z = real.get(f"/api/v1/zips/{zip5}").json()
+    assert z["zip"] == zip5
+    assert abs(z["lat"] - float(gaz["INTPTLAT"])) < 1e-5
+    assert abs(z["lng"] - float(gaz[[k for k in gaz if k.strip() == "INTPTLONG"][0]])) < 1e-5
+    assert z["source"]["dataset"] == "zcta"
+    problem(real.get("/api/v1/zips/3230"), 400, "zip")
+    problem(real.get("/api/v1/zips/ab123"), 400, "zip")
+    problem(real.get("/api/v1/zips/00000"), 404, None)

@@ -114,6 +114,51 @@ PATHS = {
                                                      q("since", "RFC 3339 time (inclusive)"), q("until", "RFC 3339 time (exclusive)"), q("target_id", "Target id")])},
 }
 
+# ----- Single sign-on (server/auth/sso*.cpp) -----
+SLUG = {"name": "slug", "in": "path", "required": True, "description": "The organisation's slug", "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"}}
+RETURN_TO = q("return_to", "Path of the web client to open after sign-in (a path on this site)")
+REDIRECT = {"302": {"description": "Redirect (Location header)", "headers": {"Location": {"schema": {"type": "string"}}}}}
+DOMAINS = {"type": "array", "items": s(), "description": "Only these e-mail domains may sign in (empty: any)"}
+PROVISIONING = s(enum=["email", "subject", "auto"], description="email: match an existing user by verified e-mail; subject: match by the IdP subject (linked on the first sign-in by e-mail); auto: like subject, and create missing users with default_role")
+ROLE = s(enum=["rep", "manager", "admin"])
+SCHEMAS.update({
+    "OidcConnection": obj({"protocol": s(enum=["oidc"]), "enabled": {"type": "boolean"}, "issuer": s(format="uri"), "client_id": s(),
+                           "client_secret_set": {"type": "boolean", "description": "The secret itself is never returned"}, "scopes": s(),
+                           "provisioning": PROVISIONING, "default_role": ROLE, "allowed_domains": DOMAINS, "version": {"type": "integer"}, "updated_at": s(format="date-time")},
+                          ["protocol", "enabled", "issuer", "client_id", "client_secret_set", "scopes", "provisioning", "default_role", "allowed_domains", "version"]),
+    "OidcConnectionInput": obj({"enabled": {"type": "boolean"}, "issuer": s(format="uri", description="https URL; the discovery document is read from <issuer>/.well-known/openid-configuration"),
+                                "client_id": s(), "client_secret": s(format="password", description="Write-only; stored encrypted"), "scopes": s(description="Space-separated, must include openid (default: openid email profile)"),
+                                "provisioning": PROVISIONING, "default_role": ROLE, "allowed_domains": DOMAINS}),
+    "SamlConnection": obj({"protocol": s(enum=["saml"]), "enabled": {"type": "boolean"}, "idp_entity_id": s(),
+                           "provisioning": PROVISIONING, "default_role": ROLE, "allowed_domains": DOMAINS, "version": {"type": "integer"}, "updated_at": s(format="date-time")},
+                          ["protocol", "enabled", "idp_entity_id", "provisioning", "default_role", "allowed_domains", "version"]),
+    "SamlConnectionInput": obj({"enabled": {"type": "boolean"}, "idp_metadata": s(description="The identity provider's SAML 2.0 metadata XML (signing certificate, HTTP-Redirect SSO endpoint)"),
+                                "provisioning": PROVISIONING, "default_role": ROLE, "allowed_domains": DOMAINS}),
+    "SsoExchange": obj({"code": s(description="The one-time code the web client received at /sso/complete?code=...")}, ["code"]),
+})
+SSO_PATHS = {
+    "/api/v1/admin/sso/oidc": {
+        "get": op("getOidcConnection", "The organisation's OpenID Connect settings (404 when none)", dict(ok(ref("OidcConnection")), **{"401": U, "403": F, "404": N})),
+        "put": op("putOidcConnection", "Create or change the OpenID Connect settings (absent fields keep their value)", dict(ok(ref("OidcConnection")), **{"400": P, "401": U, "403": F}), body(ref("OidcConnectionInput"))),
+        "delete": op("deleteOidcConnection", "Remove OpenID Connect sign-in", dict(NO_CONTENT, **{"401": U, "403": F, "404": N}))},
+    "/api/v1/auth/sso/{slug}/oidc/start": {"get": op("oidcStart", "Start an OpenID Connect sign-in: 302 to the identity provider (code flow, PKCE S256, state and nonce)", dict(REDIRECT, **{"400": P, "404": N}), secure=False, params=[SLUG, RETURN_TO])},
+    "/api/v1/auth/sso/oidc/callback": {"get": op("oidcCallback", "Redirect URI: verifies the sign-in and 302s to the web client's /sso/complete?code=... (or ?error=invalid_request|invalid_token|access_denied|idp_error)", dict(REDIRECT, **{"400": P}), secure=False,
+                                                 params=[q("code", "Authorization code"), q("state", "State of the start"), q("error", "Error from the identity provider")])},
+    "/api/v1/auth/sso/exchange": {"post": op("ssoExchange", "Trade the one-time code of a finished SSO sign-in for tokens (once, within 60 s)", dict(ok(ref("Tokens")), **{"400": P, "401": U}), body(ref("SsoExchange")), secure=False)},
+    "/api/v1/admin/sso/saml": {
+        "get": op("getSamlConnection", "The organisation's SAML 2.0 settings (404 when none)", dict(ok(ref("SamlConnection")), **{"401": U, "403": F, "404": N})),
+        "put": op("putSamlConnection", "Create or change the SAML settings (the IdP's metadata XML; absent fields keep their value)", dict(ok(ref("SamlConnection")), **{"400": P, "401": U, "403": F}), body(ref("SamlConnectionInput"))),
+        "delete": op("deleteSamlConnection", "Remove SAML sign-in", dict(NO_CONTENT, **{"401": U, "403": F, "404": N}))},
+    "/api/v1/auth/sso/{slug}/saml/metadata": {"get": op("samlMetadata", "This server's SAML service-provider metadata for the organisation (entity id, ACS URL); give it to the IdP",
+                                                        {"200": {"description": "SAML metadata", "content": {"application/samlmetadata+xml": {"schema": s()}}}, "404": N}, secure=False, params=[SLUG])},
+    "/api/v1/auth/sso/{slug}/saml/start": {"get": op("samlStart", "Start a SAML sign-in: 302 to the IdP with an AuthnRequest (HTTP-Redirect binding)", dict(REDIRECT, **{"400": P, "404": N}), secure=False, params=[SLUG, RETURN_TO])},
+    "/api/v1/auth/sso/{slug}/saml/acs": {"post": op("samlAcs", "Assertion consumer service (HTTP-POST binding): verifies the signed assertion and 302s to the web client's /sso/complete?code=... (or ?error=...)",
+                                                    dict(REDIRECT, **{"400": P, "404": N, "415": C}),
+                                                    {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({"SAMLResponse": s(), "RelayState": s()}, ["SAMLResponse", "RelayState"])}}},
+                                                    secure=False, params=[SLUG])},
+}
+PATHS.update(SSO_PATHS)
+
 with open(SPEC) as f:
     spec = json.load(f)
 spec["paths"].update(PATHS)

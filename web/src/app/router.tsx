@@ -1,6 +1,6 @@
 import { lazy } from 'react';
 import { Navigate, createBrowserRouter } from 'react-router-dom';
-import { LoginPage } from '../features/auth';
+import { LoginPage, SsoCompletePage } from '../features/auth';
 import { FindPage } from '../features/physicians';
 import { RequireAuth } from './RequireAuth';
 import { Shell } from './Shell';
@@ -23,6 +23,7 @@ export function preloadFor(pathname: string) {
 export function createRouter() {
   return createBrowserRouter([
     { path: '/login', element: <LoginPage /> },
+    { path: '/sso/complete', element: <SsoCompletePage /> },
     {
       element: <RequireAuth />,
       children: [

@@ -58,6 +58,34 @@ describe('api client', () => {
     expect(refreshes).toBe(1);
   });
 
+  it('serialises refreshes of different tabs behind one lock', async () => {
+    // Two clients stand for two tabs sharing one cookie jar and one lock.
+    let cookie = 'r1';
+    const seen: string[] = [];
+    const fetchMock = vi.fn<typeof fetch>(async (input, init) => {
+      if (String(input).endsWith('/refresh')) {
+        const presented = cookie;
+        seen.push(presented);
+        await new Promise((r) => setTimeout(r, 5));
+        if (presented !== cookie) return problem(401, 'reused refresh token');
+        cookie = `${presented}+`;
+        return json(200, tokens(`t-${cookie}`));
+      }
+      return authOf(init)?.startsWith('Bearer t-') ? json(200, {}) : problem(401, 'expired');
+    });
+    let tail: Promise<unknown> = Promise.resolve();
+    const lock = <T>(_name: string, fn: () => Promise<T>): Promise<T> => {
+      const run = tail.then(fn);
+      tail = run.catch(() => undefined);
+      return run;
+    };
+    const tabA = createApiClient({ fetch: fetchMock, lock });
+    const tabB = createApiClient({ fetch: fetchMock, lock });
+    await Promise.all([tabA.get('/a'), tabB.get('/b')]);
+    expect(seen).toEqual(['r1', 'r1+']);
+    expect(tabA.hasSession() && tabB.hasSession()).toBe(true);
+  });
+
   it('ends the session when the refresh is refused', async () => {
     const fetchMock = vi.fn<typeof fetch>(async () => problem(401, 'no session'));
     const client = createApiClient({ fetch: fetchMock });

@@ -22,9 +22,26 @@ export interface ApiResponse<T> {
   data: T;
 }
 
+/** Runs `fn` holding a lock shared by every tab of the origin (the Web Locks API). */
+export type CrossTabLock = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * The browser's Web Locks, where there are any; otherwise no cross-tab exclusion (each tab still
+ * single-flights its own refreshes).
+ */
+export const webLock: CrossTabLock = (name, fn) => {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? locks.request(name, fn) : fn();
+};
+
+/** The lock index.html also takes for its early refresh. */
+export const REFRESH_LOCK = 'rounds-refresh';
+
 export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
+  /** Cross-tab lock around a refresh (default: Web Locks). */
+  lock?: CrossTabLock;
   /** A refresh already started (by index.html): used once, for the first refresh. */
   takeStartedRefresh?: () => Promise<Response> | null;
 }
@@ -37,11 +54,14 @@ const REFRESH_PATH = '/api/v1/auth/refresh';
  * The one API client. The access token lives only in this closure (never in storage); the refresh
  * token is the server's httpOnly cookie on /api/v1/auth, so a refresh is a credentialed POST.
  * Concurrent 401s share one refresh (single flight), because the server rotates the refresh token
- * and treats a reused one as theft.
+ * and treats a reused one as theft. Tabs share the cookie, so refreshes of different tabs take one
+ * cross-tab lock: the second tab's refresh is sent after the first one's response has set the new
+ * cookie, instead of presenting the one just rotated (which would end the session everywhere).
  */
 export function createApiClient(options: ApiClientOptions = {}) {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const lock = options.lock ?? webLock;
   let accessToken: string | null = null;
   let refreshing: Promise<Tokens | null> | null = null;
   const listeners = new Set<SessionListener>();
@@ -83,7 +103,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
     refreshing ??= (async () => {
       try {
         const started = options.takeStartedRefresh?.() ?? null;
-        const res = await (started ?? send(REFRESH_PATH, { method: 'POST', body: {} }, null));
+        const res = await (started ??
+          lock(REFRESH_LOCK, () => send(REFRESH_PATH, { method: 'POST', body: {} }, null)));
         if (res.ok) {
           const tokens = (await res.json()) as Tokens;
           setSession(tokens);

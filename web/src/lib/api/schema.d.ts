@@ -504,6 +504,163 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/sso/oidc': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organisation's OpenID Connect settings (404 when none) */
+    get: operations['getOidcConnection'];
+    /** Create or change the OpenID Connect settings (absent fields keep their value) */
+    put: operations['putOidcConnection'];
+    post?: never;
+    /** Remove OpenID Connect sign-in */
+    delete: operations['deleteOidcConnection'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/{slug}/oidc/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Start an OpenID Connect sign-in: 302 to the identity provider (code flow, PKCE S256, state and nonce) */
+    get: operations['oidcStart'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Redirect URI: verifies the sign-in and 302s to the web client's /sso/complete?code=... (or ?error=invalid_request|invalid_token|access_denied|idp_error) */
+    get: operations['oidcCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/exchange': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Trade the one-time code of a finished SSO sign-in for tokens (once, within 60 s) */
+    post: operations['ssoExchange'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/sso/saml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organisation's SAML 2.0 settings (404 when none) */
+    get: operations['getSamlConnection'];
+    /** Create or change the SAML settings (the IdP's metadata XML; absent fields keep their value) */
+    put: operations['putSamlConnection'];
+    post?: never;
+    /** Remove SAML sign-in */
+    delete: operations['deleteSamlConnection'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/{slug}/saml/metadata': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This server's SAML service-provider metadata for the organisation (entity id, ACS URL); give it to the IdP */
+    get: operations['samlMetadata'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/{slug}/saml/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Start a SAML sign-in: 302 to the IdP with an AuthnRequest (HTTP-Redirect binding) */
+    get: operations['samlStart'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/{slug}/saml/acs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Assertion consumer service (HTTP-POST binding): verifies the signed assertion and 302s to the web client's /sso/complete?code=... (or ?error=...) */
+    post: operations['samlAcs'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/zips/{zip}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A ZIP code's centroid (Census ZCTA) with the city and state most of its practices give, for typed-ZIP searches */
+    get: operations['getZip'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -750,6 +907,101 @@ export interface components {
     AuditPage: {
       items: components['schemas']['AuditEntry'][];
       next_cursor: string | null;
+    };
+    OidcConnection: {
+      /** @enum {string} */
+      protocol: 'oidc';
+      enabled: boolean;
+      /** Format: uri */
+      issuer: string;
+      client_id: string;
+      /** @description The secret itself is never returned */
+      client_secret_set: boolean;
+      scopes: string;
+      /**
+       * @description email: match an existing user by verified e-mail; subject: match by the IdP subject (linked on the first sign-in by e-mail); auto: like subject, and create missing users with default_role
+       * @enum {string}
+       */
+      provisioning: 'email' | 'subject' | 'auto';
+      /** @enum {string} */
+      default_role: 'rep' | 'manager' | 'admin';
+      /** @description Only these e-mail domains may sign in (empty: any) */
+      allowed_domains: string[];
+      version: number;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    OidcConnectionInput: {
+      enabled?: boolean;
+      /**
+       * Format: uri
+       * @description https URL; the discovery document is read from <issuer>/.well-known/openid-configuration
+       */
+      issuer?: string;
+      client_id?: string;
+      /**
+       * Format: password
+       * @description Write-only; stored encrypted
+       */
+      client_secret?: string;
+      /** @description Space-separated, must include openid (default: openid email profile) */
+      scopes?: string;
+      /**
+       * @description email: match an existing user by verified e-mail; subject: match by the IdP subject (linked on the first sign-in by e-mail); auto: like subject, and create missing users with default_role
+       * @enum {string}
+       */
+      provisioning?: 'email' | 'subject' | 'auto';
+      /** @enum {string} */
+      default_role?: 'rep' | 'manager' | 'admin';
+      /** @description Only these e-mail domains may sign in (empty: any) */
+      allowed_domains?: string[];
+    };
+    SamlConnection: {
+      /** @enum {string} */
+      protocol: 'saml';
+      enabled: boolean;
+      idp_entity_id: string;
+      /**
+       * @description email: match an existing user by verified e-mail; subject: match by the IdP subject (linked on the first sign-in by e-mail); auto: like subject, and create missing users with default_role
+       * @enum {string}
+       */
+      provisioning: 'email' | 'subject' | 'auto';
+      /** @enum {string} */
+      default_role: 'rep' | 'manager' | 'admin';
+      /** @description Only these e-mail domains may sign in (empty: any) */
+      allowed_domains: string[];
+      version: number;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    SamlConnectionInput: {
+      enabled?: boolean;
+      /** @description The identity provider's SAML 2.0 metadata XML (signing certificate, HTTP-Redirect SSO endpoint) */
+      idp_metadata?: string;
+      /**
+       * @description email: match an existing user by verified e-mail; subject: match by the IdP subject (linked on the first sign-in by e-mail); auto: like subject, and create missing users with default_role
+       * @enum {string}
+       */
+      provisioning?: 'email' | 'subject' | 'auto';
+      /** @enum {string} */
+      default_role?: 'rep' | 'manager' | 'admin';
+      /** @description Only these e-mail domains may sign in (empty: any) */
+      allowed_domains?: string[];
+    };
+    SsoExchange: {
+      /** @description The one-time code the web client received at /sso/complete?code=... */
+      code: string;
+    };
+    Zip: {
+      zip: string;
+      lat: number;
+      lng: number;
+      /** @description The city most practice addresses in the ZIP give (null when none) */
+      city: string | null;
+      state: string | null;
+      /** @description Live practice addresses in the ZIP */
+      addresses: number;
+      source: components['schemas']['SourceRelease'];
     };
   };
   responses: {
@@ -1874,6 +2126,394 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getOidcConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OidcConnection'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  putOidcConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OidcConnectionInput'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OidcConnection'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteOidcConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  oidcStart: {
+    parameters: {
+      query?: {
+        /** @description Path of the web client to open after sign-in (a path on this site) */
+        return_to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organisation's slug */
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect (Location header) */
+      302: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  oidcCallback: {
+    parameters: {
+      query?: {
+        /** @description Authorization code */
+        code?: string;
+        /** @description State of the start */
+        state?: string;
+        /** @description Error from the identity provider */
+        error?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect (Location header) */
+      302: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+    };
+  };
+  ssoExchange: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SsoExchange'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tokens'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getSamlConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SamlConnection'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  putSamlConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SamlConnectionInput'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SamlConnection'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteSamlConnection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  samlMetadata: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organisation's slug */
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SAML metadata */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/samlmetadata+xml': string;
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  samlStart: {
+    parameters: {
+      query?: {
+        /** @description Path of the web client to open after sign-in (a path on this site) */
+        return_to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organisation's slug */
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect (Location header) */
+      302: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  samlAcs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organisation's slug */
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          SAMLResponse: string;
+          RelayState: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Redirect (Location header) */
+      302: {
+        headers: {
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      /** @description Conflict */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getZip: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description 5-digit US ZIP code */
+        zip: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ZIP's centroid */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Zip'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      503: components['responses']['Unavailable'];
     };
   };
 }

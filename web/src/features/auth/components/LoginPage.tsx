@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { ErrorNotice } from '../../../components/Status';
-import { completeMfa, login, startEnrolment, startSession } from '../api/auth';
+import { completeMfa, findSsoStart, login, startEnrolment, startSession } from '../api/auth';
 import { useSession } from '../hooks/useSession';
 import { isChallenge, type LoginResult, type MfaEnrolment, type Tokens } from '../types';
 
@@ -29,6 +29,8 @@ export function LoginPage() {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [org, setOrg] = useState('');
+  const [ssoMessage, setSsoMessage] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -52,6 +54,28 @@ export function LoginPage() {
     }
     startSession(result);
     navigate(next, { replace: true });
+  }
+
+  async function startSso(e: FormEvent) {
+    e.preventDefault();
+    const slug = org.trim();
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(slug)) {
+      setSsoMessage(
+        'Type your organisation ID: letters, digits and dashes, as your administrator gave it.',
+      );
+      return;
+    }
+    setBusy(true);
+    setSsoMessage(null);
+    try {
+      const url = await findSsoStart(slug, next);
+      if (url) window.location.assign(url);
+      else setSsoMessage(`No single sign-on is set up for "${slug}". Sign in with your password.`);
+    } catch {
+      setSsoMessage('Single sign-on cannot be reached right now. Try again in a moment.');
+    } finally {
+      setBusy(false);
+    }
   }
 
   async function submit(e: FormEvent) {
@@ -107,6 +131,30 @@ export function LoginPage() {
             {error !== null && <ErrorNotice error={error} />}
             <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
               {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+          </form>
+        )}
+        {step.kind === 'password' && (
+          <form className="sso-form" onSubmit={startSso}>
+            <h2>Single sign-on</h2>
+            <div className="field">
+              <label htmlFor="sso-org">Organisation ID</label>
+              <input
+                id="sso-org"
+                autoCapitalize="none"
+                autoCorrect="off"
+                spellCheck={false}
+                value={org}
+                onChange={(e) => setOrg(e.target.value)}
+              />
+            </div>
+            {ssoMessage !== null && (
+              <p className="notice" role="alert">
+                {ssoMessage}
+              </p>
+            )}
+            <button className="btn btn-block" type="submit" disabled={busy}>
+              Continue with your organisation
             </button>
           </form>
         )}

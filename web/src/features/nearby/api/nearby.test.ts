@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ZipLookupUnavailable, normaliseNearby, resolveZip } from './nearby';
+import { normaliseNearby, resolveZip } from './nearby';
 
 describe('normaliseNearby', () => {
   it('maps GeoJSON features to rows sorted by distance and drops broken ones', () => {
@@ -26,36 +26,40 @@ describe('resolveZip', () => {
   const json = (status: number, body: unknown, type = 'application/json') =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
 
-  it('centres on the location in that ZIP of the first physician found there', async () => {
-    vi.spyOn(globalThis, 'fetch')
-      .mockResolvedValueOnce(json(200, { items: [{ npi: '1' }], next_cursor: null }))
-      .mockResolvedValueOnce(
-        json(200, {
-          npi: '1',
-          locations: [
-            { postal_code: '100010000', lat: 1, lng: 2 },
-            { postal_code: '554150000', lat: 44.97, lng: -93.26 },
-          ],
-        }),
-      );
-    expect(await resolveZip('55415')).toEqual({ lat: 44.97, lng: -93.26 });
+  it('centres on the ZIP centroid the server gives', async () => {
+    const fetch = vi.spyOn(globalThis, 'fetch').mockResolvedValueOnce(
+      json(200, {
+        zip: '55415',
+        lat: 44.97,
+        lng: -93.26,
+        city: 'MINNEAPOLIS',
+        state: 'MN',
+        addresses: 12,
+        source: { dataset: 'zcta' },
+      }),
+    );
+    expect(await resolveZip('55415')).toEqual({
+      lat: 44.97,
+      lng: -93.26,
+      label: 'MINNEAPOLIS, MN 55415',
+    });
+    expect(String(fetch.mock.calls[0]?.[0])).toContain('/api/v1/zips/55415');
   });
 
-  it('says the lookup is unavailable when the server requires a name', async () => {
+  it('gives null for a ZIP the gazetteer does not know', async () => {
     vi.spyOn(globalThis, 'fetch').mockResolvedValueOnce(
       json(
-        400,
+        404,
         {
-          type: 'urn:rounds:problem:bad-request',
-          title: 'Bad Request',
-          status: 400,
-          detail: 'q: is required',
+          type: 'urn:rounds:problem:not-found',
+          title: 'Not Found',
+          status: 404,
+          detail: 'ZIP 00000 is not in the ZIP gazetteer',
           request_id: 'r',
-          errors: [{ field: 'q', message: 'is required' }],
         },
         'application/problem+json',
       ),
     );
-    await expect(resolveZip('55415')).rejects.toBeInstanceOf(ZipLookupUnavailable);
+    expect(await resolveZip('00000')).toBeNull();
   });
 });

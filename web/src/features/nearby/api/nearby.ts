@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api/client';
 import { ApiError } from '../../../lib/api/problem';
+import type { components } from '../../../lib/api/schema';
 import type { NearbyPhysician, NearbyQuery } from '../types';
 
 export const NEARBY_LIMIT = 200;
@@ -65,55 +66,23 @@ export const nearbyQuery = (q: NearbyQuery | null) =>
     enabled: q !== null,
   });
 
-/**
- * There is no ZIP geocoding endpoint yet, so a typed ZIP is resolved through the data itself: the
- * first physician practising in that ZIP (search zip=…), whose profile carries the location's
- * coordinates (the ZIP centroid when geocoded by ZIP). The search endpoint currently requires a
- * name (`q`), so the server may refuse this; the caller then explains what to do instead.
- */
-export class ZipLookupUnavailable extends Error {
-  constructor() {
-    super(
-      'Looking up a ZIP is not available on this server yet: use your location or tap the map.',
-    );
-    this.name = 'ZipLookupUnavailable';
-  }
-}
+type Zip = components['schemas']['Zip'];
 
+/**
+ * A typed ZIP is placed at its Census ZCTA centroid (GET /api/v1/zips/{zip}). An unknown ZIP gives
+ * null, so the caller can say so; other failures are thrown as the API's problem.
+ */
 export async function resolveZip(
   zip: string,
   signal?: AbortSignal,
-): Promise<{ lat: number; lng: number } | null> {
-  let page: { items: Array<{ npi: string }> };
+): Promise<{ lat: number; lng: number; label: string } | null> {
+  let z: Zip;
   try {
-    page = await api.get<{ items: Array<{ npi: string }> }>(
-      '/api/v1/physicians/search',
-      { zip, limit: 1 },
-      signal,
-    );
+    z = await api.get<Zip>(`/api/v1/zips/${encodeURIComponent(zip)}`, undefined, signal);
   } catch (err) {
-    if (
-      err instanceof ApiError &&
-      err.status === 400 &&
-      err.problem?.errors?.some((e) => e.field === 'q')
-    ) {
-      throw new ZipLookupUnavailable();
-    }
+    if (err instanceof ApiError && err.status === 404) return null;
     throw err;
   }
-  const first = page.items[0];
-  if (!first) return null;
-  const profile = await api.get<{
-    locations?: Array<{ lat?: unknown; lng?: unknown; postal_code?: unknown }>;
-  }>(`/api/v1/physicians/${first.npi}`, undefined, signal);
-  const locs = profile.locations ?? [];
-  const loc =
-    locs.find(
-      (l) =>
-        typeof l.postal_code === 'string' &&
-        l.postal_code.startsWith(zip) &&
-        typeof l.lat === 'number',
-    ) ?? locs.find((l) => typeof l.lat === 'number');
-  if (!loc || typeof loc.lat !== 'number' || typeof loc.lng !== 'number') return null;
-  return { lat: loc.lat, lng: loc.lng };
+  const place = z.city && z.state ? `${z.city}, ${z.state} ` : '';
+  return { lat: z.lat, lng: z.lng, label: `${place}${z.zip}` };
 }

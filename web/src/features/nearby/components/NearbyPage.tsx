@@ -114,8 +114,10 @@ export function NearbyPage() {
     setMessage(null);
     try {
       const point = await resolveZip(z);
-      if (point) setCenter(point.lat, point.lng);
-      else setMessage(`No physicians are on file in ZIP ${z}, so it cannot be placed on the map.`);
+      if (point) {
+        setCenter(point.lat, point.lng);
+        setMessage(`Centred on ${point.label}.`);
+      } else setMessage(`ZIP ${z} is not a known US ZIP code.`);
     } catch (err) {
       setMessage(errorMessage(err));
     }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearProfiles, getProfile } from '../../../lib/offline/profileStore';
-import { fetchProfile } from './profile';
+import { fetchProfile, takePrefetched } from './profile';
 
 const body = {
   npi: '1093911893',
@@ -52,5 +52,40 @@ describe('fetchProfile', () => {
   it('fails offline when the profile was never viewed', async () => {
     vi.spyOn(globalThis, 'fetch').mockRejectedValueOnce(new TypeError('Failed to fetch'));
     await expect(fetchProfile('1234567893')).rejects.toThrow(/cannot be reached/);
+  });
+
+  it('uses the profile index.html fetched while the app loaded, once', async () => {
+    const fetchMock = vi.spyOn(globalThis, 'fetch');
+    const w = window as { __roundsPrefetch?: unknown };
+    w.__roundsPrefetch = {
+      path: '/api/v1/physicians/1093911893',
+      response: Promise.resolve(
+        new Response(JSON.stringify(body), {
+          status: 200,
+          headers: { 'content-type': 'application/json', ETag: '"p-v2"' },
+        }),
+      ),
+    };
+    const got = await fetchProfile('1093911893');
+    expect(got.profile.displayName).toBe('DR. SANDRA SMITH');
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect((await getProfile('1093911893'))?.etag).toBe('"p-v2"');
+    expect(w.__roundsPrefetch).toBeUndefined();
+  });
+
+  it('ignores a prefetch of another page or one that failed', async () => {
+    const w = window as { __roundsPrefetch?: unknown };
+    w.__roundsPrefetch = {
+      path: '/api/v1/physicians/1234567893',
+      response: Promise.resolve(new Response('{}', { status: 200 })),
+    };
+    expect(await takePrefetched('/api/v1/physicians/1093911893')).toBeNull();
+    w.__roundsPrefetch = {
+      path: '/api/v1/physicians/1093911893',
+      response: Promise.resolve(new Response('{}', { status: 401 })),
+    };
+    expect(await takePrefetched('/api/v1/physicians/1093911893')).toBeNull();
+    w.__roundsPrefetch = { path: '/api/v1/physicians/1093911893', response: Promise.resolve(null) };
+    expect(await takePrefetched('/api/v1/physicians/1093911893')).toBeNull();
   });
 });

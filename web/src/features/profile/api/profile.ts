@@ -43,17 +43,46 @@ async function save(entry: StoredProfile) {
   }
 }
 
+interface Prefetch {
+  path: string;
+  response: Promise<Response | null>;
+}
+
+/**
+ * The profile index.html fetched while the app loaded, when it is this one and it succeeded (taken
+ * once: a later visit fetches anew). Anything else (another page, a failed session, an error
+ * status) leaves the normal path to do the request and report problems.
+ */
+export async function takePrefetched(
+  path: string,
+): Promise<{ status: number; headers: Headers; data: unknown } | null> {
+  const w = window as { __roundsPrefetch?: Prefetch };
+  const prefetch = w.__roundsPrefetch;
+  if (!prefetch || prefetch.path !== path) return null;
+  delete w.__roundsPrefetch;
+  try {
+    const res = await prefetch.response;
+    if (!res || res.status !== 200) return null;
+    return { status: 200, headers: res.headers, data: (await res.json()) as unknown };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * GET /api/v1/physicians/{npi}, revalidated with the saved copy's ETag (a 304 re-uses it), saved
  * for offline reading; when the network is down the saved copy is returned and marked offline.
  */
 export async function fetchProfile(npi: string, signal?: AbortSignal): Promise<LoadedProfile> {
-  const copy = await stored(npi);
+  const path = `/api/v1/physicians/${encodeURIComponent(npi)}`;
+  const [copy, prefetched] = await Promise.all([stored(npi), takePrefetched(path)]);
   try {
-    const res = await api.request<unknown>(`/api/v1/physicians/${encodeURIComponent(npi)}`, {
-      signal,
-      headers: copy?.etag ? { 'If-None-Match': copy.etag } : {},
-    });
+    const res =
+      prefetched ??
+      (await api.request<unknown>(path, {
+        signal,
+        headers: copy?.etag ? { 'If-None-Match': copy.etag } : {},
+      }));
     const data = res.status === 304 && copy ? copy.data : res.data;
     const profile = normaliseProfile(data);
     const now = Date.now();
