@@ -8,6 +8,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libargon2-dev liboath-dev libcurl4-openssl-dev libqrencode-dev
   libhiredis-dev redis-server
   liblasso3-dev python3-lasso python3-cryptography
+  libxlsxwriter-dev  # crm: XLSX export
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
   python3 python3-pytest python3-requests
   procps iproute2 util-linux

@@ -2,6 +2,7 @@
 
 #include "auth/service.h"
 #include "auth/sso.h"
+#include "crm/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "physicians/service.h"
@@ -15,6 +16,7 @@ struct AppContext {
     auth::AuthService* auth = nullptr;
     auth::SsoService* sso = nullptr;  // single sign-on (OIDC, SAML)
     http::Metrics* metrics = nullptr;
+    crm::CrmService* crm = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

@@ -181,11 +181,13 @@ int RunServe(const core::Config& config) {
         });
     }
 
+    crm::CrmService crm_service(pool, config.storage_dir);
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
     ctx.sso = &sso_service;
     ctx.physicians = &physician_service;
+    ctx.crm = &crm_service;
     ctx.metrics = &metrics;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
