@@ -504,6 +504,942 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List accounts you may see (cursor pages) */
+    get: operations['listAccounts'];
+    put?: never;
+    /** Create a account (idempotent by client_id) */
+    post: operations['createAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportAccounts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One account (ETag = version) */
+    get: operations['getAccount'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a account (tombstone in the change log) */
+    delete: operations['deleteAccount'];
+    options?: never;
+    head?: never;
+    /** Change a account (If-Match required) */
+    patch: operations['updateAccount'];
+    trace?: never;
+  };
+  '/api/v1/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List calls you may see (cursor pages) */
+    get: operations['listCalls'];
+    put?: never;
+    /** Create a call (idempotent by client_id) */
+    post: operations['createCall'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/calls/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportCalls'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/calls/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One call (ETag = version) */
+    get: operations['getCall'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a call (tombstone in the change log) */
+    delete: operations['deleteCall'];
+    options?: never;
+    head?: never;
+    /** Change a call (If-Match required) */
+    patch: operations['updateCall'];
+    trace?: never;
+  };
+  '/api/v1/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List tasks you may see (cursor pages) */
+    get: operations['listTasks'];
+    put?: never;
+    /** Create a task (idempotent by client_id) */
+    post: operations['createTask'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportTasks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One task (ETag = version) */
+    get: operations['getTask'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a task (tombstone in the change log) */
+    delete: operations['deleteTask'];
+    options?: never;
+    head?: never;
+    /** Change a task (If-Match required) */
+    patch: operations['updateTask'];
+    trace?: never;
+  };
+  '/api/v1/opportunities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List opportunities you may see (cursor pages) */
+    get: operations['listOpportunities'];
+    put?: never;
+    /** Create a opportunity (idempotent by client_id) */
+    post: operations['createOpportunity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/opportunities/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportOpportunities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/opportunities/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One opportunity (ETag = version) */
+    get: operations['getOpportunity'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a opportunity (tombstone in the change log) */
+    delete: operations['deleteOpportunity'];
+    options?: never;
+    head?: never;
+    /** Change a opportunity (If-Match required) */
+    patch: operations['updateOpportunity'];
+    trace?: never;
+  };
+  '/api/v1/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List notes you may see (cursor pages) */
+    get: operations['listNotes'];
+    put?: never;
+    /** Create a note (idempotent by client_id) */
+    post: operations['createNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notes/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportNotes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One note (ETag = version) */
+    get: operations['getNote'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a note (tombstone in the change log) */
+    delete: operations['deleteNote'];
+    options?: never;
+    head?: never;
+    /** Change a note (If-Match required) */
+    patch: operations['updateNote'];
+    trace?: never;
+  };
+  '/api/v1/products': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List products you may see (cursor pages) */
+    get: operations['listProducts'];
+    put?: never;
+    /** Create a product (idempotent by client_id) */
+    post: operations['createProduct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/products/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportProducts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/products/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One product (ETag = version) */
+    get: operations['getProduct'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a product (tombstone in the change log) */
+    delete: operations['deleteProduct'];
+    options?: never;
+    head?: never;
+    /** Change a product (If-Match required) */
+    patch: operations['updateProduct'];
+    trace?: never;
+  };
+  '/api/v1/restrictions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List restrictions you may see (cursor pages) */
+    get: operations['listRestrictions'];
+    put?: never;
+    /** Create a restriction (idempotent by client_id) */
+    post: operations['createRestriction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/restrictions/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportRestrictions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/restrictions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One restriction (ETag = version) */
+    get: operations['getRestriction'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a restriction (tombstone in the change log) */
+    delete: operations['deleteRestriction'];
+    options?: never;
+    head?: never;
+    /** Change a restriction (If-Match required) */
+    patch: operations['updateRestriction'];
+    trace?: never;
+  };
+  '/api/v1/sample-lots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List sample-lots you may see (cursor pages) */
+    get: operations['listSampleLots'];
+    put?: never;
+    /** Create a sample lot (idempotent by client_id) */
+    post: operations['createSampleLot'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sample-lots/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportSampleLots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sample-lots/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One sample lot (ETag = version) */
+    get: operations['getSampleLot'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a sample lot (tombstone in the change log) */
+    delete: operations['deleteSampleLot'];
+    options?: never;
+    head?: never;
+    /** Change a sample lot (If-Match required) */
+    patch: operations['updateSampleLot'];
+    trace?: never;
+  };
+  '/api/v1/sample-transactions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List sample-transactions you may see (cursor pages) */
+    get: operations['listSampleTransactions'];
+    put?: never;
+    /** Create a sample transaction (idempotent by client_id) */
+    post: operations['createSampleTransaction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sample-transactions/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportSampleTransactions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sample-transactions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One sample transaction (ETag = version) */
+    get: operations['getSampleTransaction'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a sample transaction (tombstone in the change log) */
+    delete: operations['deleteSampleTransaction'];
+    options?: never;
+    head?: never;
+    /** Change a sample transaction (If-Match required) */
+    patch: operations['updateSampleTransaction'];
+    trace?: never;
+  };
+  '/api/v1/call-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List call-plans you may see (cursor pages) */
+    get: operations['listCallPlans'];
+    put?: never;
+    /** Create a call plan (idempotent by client_id) */
+    post: operations['createCallPlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/call-plans/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportCallPlans'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/call-plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One call plan (ETag = version) */
+    get: operations['getCallPlan'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a call plan (tombstone in the change log) */
+    delete: operations['deleteCallPlan'];
+    options?: never;
+    head?: never;
+    /** Change a call plan (If-Match required) */
+    patch: operations['updateCallPlan'];
+    trace?: never;
+  };
+  '/api/v1/change-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List change-requests you may see (cursor pages) */
+    get: operations['listChangeRequests'];
+    put?: never;
+    /** Create a change request (idempotent by client_id) */
+    post: operations['createChangeRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-requests/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every row of the filtered list as CSV or XLSX (audited) */
+    get: operations['exportChangeRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One change request (ETag = version) */
+    get: operations['getChangeRequest'];
+    put?: never;
+    post?: never;
+    /** Soft-delete a change request (tombstone in the change log) */
+    delete: operations['deleteChangeRequest'];
+    options?: never;
+    head?: never;
+    /** Change a change request (If-Match required) */
+    patch: operations['updateChangeRequest'];
+    trace?: never;
+  };
+  '/api/v1/crm/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organisation's CRM settings (stages, sampling rules...) */
+    get: operations['getCrmSettings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change CRM settings (admins; If-Match required; audited) */
+    patch: operations['updateCrmSettings'];
+    trace?: never;
+  };
+  '/api/v1/calls/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Complete, sign and lock a call (If-Match required; audited) */
+    post: operations['submitCall'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/calls/{id}/amendments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A call's corrections, oldest first */
+    get: operations['listCallAmendments'];
+    put?: never;
+    /** Correct a submitted call (before/after kept; audited) */
+    post: operations['amendCall'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-requests/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve: the correction overlays the public data in this organisation */
+    post: operations['approveChangeRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-requests/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a change request */
+    post: operations['rejectChangeRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/crm/physicians/{npi}/overrides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Approved corrections of a physician's public data still in force here */
+    get: operations['getPhysicianOverrides'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Calls per rep per ISO week by channel and status (rep: own rows, manager: team, admin: org) */
+    get: operations['reportActivity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/coverage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Share of target physicians visited in a period (default the last 90 days), by tier (rep: own rows, manager: team, admin: org) */
+    get: operations['reportCoverage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/pipeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Opportunity value and count by stage, weighted value, conversion, days in stage (rep: own rows, manager: team, admin: org) */
+    get: operations['reportPipeline'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/spend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Spend by rep and nature of payment (rep: own rows, manager: team, admin: org) */
+    get: operations['reportSpend'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/sunshine': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Transfers of value per physician in a program year: running totals, threshold and cap warnings (rep: own rows, manager: team, admin: org) */
+    get: operations['reportSunshine'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/call-plan-attainment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Reach and frequency, planned vs done vs scheduled, per rep and team (rep: own rows, manager: team, admin: org) */
+    get: operations['reportCallPlanAttainment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/sample-reconciliation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per lot: received - dropped - returned (+ adjusted) vs on hand; discrepancies (rep: own rows, manager: team, admin: org) */
+    get: operations['reportSampleReconciliation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/sunshine/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open Payments general-payment submission file (CSV) of a program year; admins; audited */
+    get: operations['exportOpenPayments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** CSV import of accounts keyed by NPI: create or update; every bad line reported; dry_run keeps nothing */
+    post: operations['importAccounts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/call-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** CSV import of call-plans keyed by NPI: create or update; every bad line reported; dry_run keeps nothing */
+    post: operations['importCallPlans'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** CSV import of calls keyed by NPI: create or update; every bad line reported; dry_run keeps nothing */
+    post: operations['importCalls'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Imports you may see */
+    get: operations['listImports'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One import */
+    get: operations['getImport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}/revert': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Undo a whole import (created rows deleted, updated rows restored; audited) */
+    post: operations['revertImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/sso/oidc': {
     parameters: {
       query?: never;
@@ -907,6 +1843,1116 @@ export interface components {
     AuditPage: {
       items: components['schemas']['AuditEntry'][];
       next_cursor: string | null;
+    };
+    CallSampleInput: {
+      /** Format: uuid */
+      product_id: string;
+      /** Format: uuid */
+      lot_id: string;
+      quantity: number;
+    };
+    CallSample: {
+      /** Format: uuid */
+      id?: string;
+      /** Format: uuid */
+      product_id?: string;
+      /** Format: uuid */
+      lot_id?: string;
+      quantity?: number;
+    };
+    SpendItemInput: {
+      /** @enum {string} */
+      kind: 'meal' | 'gift' | 'travel' | 'lodging' | 'education' | 'other';
+      /**
+       * @description Open Payments nature of payment (default from kind)
+       * @enum {string}
+       */
+      nature?:
+        | 'Consulting Fee'
+        | 'Compensation for services other than consulting, including serving as faculty or as a speaker at a venue other than a continuing education program'
+        | 'Honoraria'
+        | 'Gift'
+        | 'Entertainment'
+        | 'Food and Beverage'
+        | 'Travel and Lodging'
+        | 'Education'
+        | 'Research'
+        | 'Charitable Contribution'
+        | 'Royalty or License'
+        | 'Current or prospective ownership or investment interest'
+        | 'Compensation for serving as faculty or as a speaker for an unaccredited and non-certified continuing education program'
+        | 'Compensation for serving as faculty or as a speaker for an accredited or certified continuing education program'
+        | 'Grant'
+        | 'Space rental or facility fees (teaching hospital only)'
+        | 'Long term medical supply or device loan'
+        | 'Debt forgiveness'
+        | 'Acquisitions';
+      /** @enum {string} */
+      form?:
+        | 'Cash or cash equivalent'
+        | 'In-kind items and services'
+        | 'Stock'
+        | 'Stock option'
+        | 'Any other ownership interest'
+        | 'Dividend, profit or other return on investment';
+      amount: number;
+      attendee_count?: number;
+      /** Format: date */
+      spent_on?: string;
+      description?: string;
+      /** @description covered recipients' NPIs (default: the call's physician); each gets amount / attendee_count */
+      recipients?: number[];
+    };
+    SpendItem: {
+      /** Format: uuid */
+      id?: string;
+      kind?: string;
+      nature?: string;
+      form?: string;
+      amount?: number;
+      attendee_count?: number;
+      /** Format: date */
+      spent_on?: string;
+      description?: string | null;
+      recipients?: {
+        npi?: number;
+        amount?: number;
+        state?: string | null;
+      }[];
+    };
+    StageChange: {
+      from_stage?: string | null;
+      to_stage?: string;
+      amount?: number;
+      /** Format: date-time */
+      at?: string;
+      /** Format: uuid */
+      by?: string | null;
+    };
+    CallAmendmentCreate: {
+      reason: string;
+      /** @description notes, outcome, key_messages, products, attendees, duration_minutes, call_type, ends_at */
+      changes: {
+        [key: string]: unknown;
+      };
+    };
+    CallAmendment: {
+      /** Format: uuid */
+      id?: string;
+      /** Format: uuid */
+      call_id?: string;
+      reason?: string;
+      before?: {
+        [key: string]: unknown;
+      };
+      after?: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: uuid */
+      created_by?: string;
+    };
+    CallAmendmentPage: {
+      items?: components['schemas']['CallAmendment'][];
+      next_cursor?: string | null;
+    };
+    CallSubmit: {
+      /** @description base64 PNG or JPEG; required when samples were dropped */
+      signature?: string;
+    };
+    Decision: {
+      note?: string;
+    };
+    PhysicianOverrides: {
+      npi?: number;
+      overrides?: {
+        [key: string]: string;
+      };
+    };
+    Account: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** @description NPI */
+      npi?: number | null;
+      ccn?: string | null;
+      name?: string | null;
+      tier?: string | null;
+      segment?: string | null;
+      is_target?: boolean;
+      /** @enum {string} */
+      status?: 'active' | 'inactive' | 'prospect';
+      best_days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      best_hours?: string | null;
+      no_see?: boolean;
+      /** @enum {string|null} */
+      preferred_channel?: 'in_person' | 'video' | 'phone' | 'email' | null;
+      tags?: string[];
+      custom_fields?: {
+        [key: string]: unknown;
+      };
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    AccountCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number | null;
+      ccn?: string | null;
+      name?: string | null;
+      tier?: string | null;
+      segment?: string | null;
+      is_target?: boolean;
+      /** @enum {string} */
+      status?: 'active' | 'inactive' | 'prospect';
+      best_days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      best_hours?: string | null;
+      no_see?: boolean;
+      /** @enum {string|null} */
+      preferred_channel?: 'in_person' | 'video' | 'phone' | 'email' | null;
+      tags?: string[];
+      custom_fields?: {
+        [key: string]: unknown;
+      };
+    };
+    AccountUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number | null;
+      ccn?: string | null;
+      name?: string | null;
+      tier?: string | null;
+      segment?: string | null;
+      is_target?: boolean;
+      /** @enum {string} */
+      status?: 'active' | 'inactive' | 'prospect';
+      best_days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      best_hours?: string | null;
+      no_see?: boolean;
+      /** @enum {string|null} */
+      preferred_channel?: 'in_person' | 'video' | 'phone' | 'email' | null;
+      tags?: string[];
+      custom_fields?: {
+        [key: string]: unknown;
+      };
+    };
+    AccountPage: {
+      items: components['schemas']['Account'][];
+      next_cursor: string | null;
+    };
+    Call: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** @description NPI */
+      npi?: number;
+      ccn?: string | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: date-time */
+      starts_at?: string;
+      /** Format: date-time */
+      ends_at?: string | null;
+      /** @enum {string} */
+      channel?: 'in_person' | 'video' | 'phone' | 'email';
+      /** @enum {string} */
+      status?: 'planned' | 'completed' | 'cancelled';
+      call_type?: string | null;
+      duration_minutes?: number | null;
+      products?: string[];
+      key_messages?: string[];
+      attendees?: number[];
+      notes?: string | null;
+      outcome?: string | null;
+      checkin_lat?: number | null;
+      checkin_lng?: number | null;
+      locked?: boolean | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+      samples?: components['schemas']['CallSample'][];
+      spend?: components['schemas']['SpendItem'][];
+      /** Format: date-time */
+      submitted_at?: string | null;
+      signature_path?: string | null;
+      signature_sha256?: string | null;
+    };
+    CallCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi: number;
+      ccn?: string | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: date-time */
+      starts_at: string;
+      /** Format: date-time */
+      ends_at?: string | null;
+      /** @enum {string} */
+      channel: 'in_person' | 'video' | 'phone' | 'email';
+      /** @enum {string} */
+      status?: 'planned' | 'completed' | 'cancelled';
+      call_type?: string | null;
+      duration_minutes?: number | null;
+      products?: string[];
+      key_messages?: string[];
+      attendees?: number[];
+      notes?: string | null;
+      outcome?: string | null;
+      checkin_lat?: number | null;
+      checkin_lng?: number | null;
+      samples?: components['schemas']['CallSampleInput'][];
+      spend?: components['schemas']['SpendItemInput'][];
+      /** @description recipient's signature, base64 PNG or JPEG (with submit: true); stored in object storage */
+      signature?: string;
+      /** @description complete, sign and lock the call in the same request */
+      submit?: boolean;
+    };
+    CallUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number;
+      ccn?: string | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: date-time */
+      starts_at?: string;
+      /** Format: date-time */
+      ends_at?: string | null;
+      /** @enum {string} */
+      channel?: 'in_person' | 'video' | 'phone' | 'email';
+      /** @enum {string} */
+      status?: 'planned' | 'completed' | 'cancelled';
+      call_type?: string | null;
+      duration_minutes?: number | null;
+      products?: string[];
+      key_messages?: string[];
+      attendees?: number[];
+      notes?: string | null;
+      outcome?: string | null;
+      checkin_lat?: number | null;
+      checkin_lng?: number | null;
+    };
+    CallPage: {
+      items: components['schemas']['Call'][];
+      next_cursor: string | null;
+    };
+    Task: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      title?: string;
+      description?: string | null;
+      /** Format: date-time */
+      due_at?: string | null;
+      /** Format: date-time */
+      remind_at?: string | null;
+      /** @enum {string} */
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      /** @enum {string} */
+      status?: 'open' | 'in_progress' | 'done' | 'cancelled';
+      /** Format: uuid */
+      call_id?: string | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: uuid */
+      opportunity_id?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    TaskCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      title: string;
+      description?: string | null;
+      /** Format: date-time */
+      due_at?: string | null;
+      /** Format: date-time */
+      remind_at?: string | null;
+      /** @enum {string} */
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      /** @enum {string} */
+      status?: 'open' | 'in_progress' | 'done' | 'cancelled';
+      /** Format: uuid */
+      call_id?: string | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: uuid */
+      opportunity_id?: string | null;
+    };
+    TaskUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      title?: string;
+      description?: string | null;
+      /** Format: date-time */
+      due_at?: string | null;
+      /** Format: date-time */
+      remind_at?: string | null;
+      /** @enum {string} */
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      /** @enum {string} */
+      status?: 'open' | 'in_progress' | 'done' | 'cancelled';
+      /** Format: uuid */
+      call_id?: string | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: uuid */
+      opportunity_id?: string | null;
+    };
+    TaskPage: {
+      items: components['schemas']['Task'][];
+      next_cursor: string | null;
+    };
+    Opportunity: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** Format: uuid */
+      account_id?: string;
+      /** Format: uuid */
+      product_id?: string | null;
+      name?: string;
+      amount?: number;
+      stage?: string;
+      /** Format: date */
+      expected_close?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+      stage_history?: components['schemas']['StageChange'][];
+      /** Format: date-time */
+      stage_changed_at?: string;
+    };
+    OpportunityCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** Format: uuid */
+      account_id: string;
+      /** Format: uuid */
+      product_id?: string | null;
+      name: string;
+      amount?: number;
+      stage: string;
+      /** Format: date */
+      expected_close?: string | null;
+    };
+    OpportunityUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** Format: uuid */
+      account_id?: string;
+      /** Format: uuid */
+      product_id?: string | null;
+      name?: string;
+      amount?: number;
+      stage?: string;
+      /** Format: date */
+      expected_close?: string | null;
+    };
+    OpportunityPage: {
+      items: components['schemas']['Opportunity'][];
+      next_cursor: string | null;
+    };
+    Note: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** @description NPI */
+      npi?: number | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: uuid */
+      call_id?: string | null;
+      body?: string;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    NoteCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: uuid */
+      call_id?: string | null;
+      body: string;
+    };
+    NoteUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number | null;
+      /** Format: uuid */
+      account_id?: string | null;
+      /** Format: uuid */
+      call_id?: string | null;
+      body?: string;
+    };
+    NotePage: {
+      items: components['schemas']['Note'][];
+      next_cursor: string | null;
+    };
+    Product: {
+      /** Format: uuid */
+      id: string;
+      client_id?: string | null;
+      name?: string;
+      code?: string | null;
+      category?: string | null;
+      sampleable?: boolean;
+      active?: boolean;
+      unit_price?: number | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    ProductCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      name: string;
+      code?: string | null;
+      category?: string | null;
+      sampleable?: boolean;
+      active?: boolean;
+      unit_price?: number | null;
+    };
+    ProductUpdate: {
+      name?: string;
+      code?: string | null;
+      category?: string | null;
+      sampleable?: boolean;
+      active?: boolean;
+      unit_price?: number | null;
+    };
+    ProductPage: {
+      items: components['schemas']['Product'][];
+      next_cursor: string | null;
+    };
+    Restriction: {
+      /** Format: uuid */
+      id: string;
+      client_id?: string | null;
+      /** @description NPI */
+      npi?: number;
+      /** @enum {string} */
+      kind?: 'do_not_call' | 'no_see' | 'product';
+      /** Format: uuid */
+      product_id?: string | null;
+      reason?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    RestrictionCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi: number;
+      /** @enum {string} */
+      kind: 'do_not_call' | 'no_see' | 'product';
+      /** Format: uuid */
+      product_id?: string | null;
+      reason?: string | null;
+    };
+    RestrictionUpdate: {
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number;
+      /** @enum {string} */
+      kind?: 'do_not_call' | 'no_see' | 'product';
+      /** Format: uuid */
+      product_id?: string | null;
+      reason?: string | null;
+    };
+    RestrictionPage: {
+      items: components['schemas']['Restriction'][];
+      next_cursor: string | null;
+    };
+    SampleLot: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** Format: uuid */
+      product_id?: string;
+      lot_number?: string;
+      /** Format: date */
+      expires_on?: string;
+      on_hand?: number | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    SampleLotCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** Format: uuid */
+      product_id: string;
+      lot_number: string;
+      /** Format: date */
+      expires_on: string;
+      /** @description units received with the lot */
+      quantity?: number;
+    };
+    SampleLotUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** Format: uuid */
+      product_id?: string;
+      lot_number?: string;
+      /** Format: date */
+      expires_on?: string;
+    };
+    SampleLotPage: {
+      items: components['schemas']['SampleLot'][];
+      next_cursor: string | null;
+    };
+    SampleTransaction: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** Format: uuid */
+      lot_id?: string;
+      /** @enum {string} */
+      kind?: 'received' | 'returned' | 'adjusted';
+      quantity?: number;
+      reason?: string | null;
+      /** Format: uuid */
+      call_id?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    SampleTransactionCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** Format: uuid */
+      lot_id: string;
+      /** @enum {string} */
+      kind: 'received' | 'returned' | 'adjusted';
+      quantity: number;
+      reason?: string | null;
+    };
+    SampleTransactionUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** Format: uuid */
+      lot_id?: string;
+      /** @enum {string} */
+      kind?: 'received' | 'returned' | 'adjusted';
+      quantity?: number;
+      reason?: string | null;
+    };
+    SampleTransactionPage: {
+      items: components['schemas']['SampleTransaction'][];
+      next_cursor: string | null;
+    };
+    CallPlan: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** @description NPI */
+      npi?: number;
+      /** Format: date */
+      cycle_start?: string;
+      /** Format: date */
+      cycle_end?: string;
+      /** @enum {string} */
+      channel?: 'in_person' | 'video' | 'phone' | 'email';
+      planned_calls?: number;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    CallPlanCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi: number;
+      /** Format: date */
+      cycle_start: string;
+      /** Format: date */
+      cycle_end: string;
+      /** @enum {string} */
+      channel: 'in_person' | 'video' | 'phone' | 'email';
+      planned_calls: number;
+    };
+    CallPlanUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number;
+      /** Format: date */
+      cycle_start?: string;
+      /** Format: date */
+      cycle_end?: string;
+      /** @enum {string} */
+      channel?: 'in_person' | 'video' | 'phone' | 'email';
+      planned_calls?: number;
+    };
+    CallPlanPage: {
+      items: components['schemas']['CallPlan'][];
+      next_cursor: string | null;
+    };
+    ChangeRequest: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      /** @description NPI */
+      npi?: number;
+      /** @enum {string} */
+      kind?: 'moved' | 'retired' | 'wrong_phone' | 'wrong_specialty' | 'other';
+      proposed?: {
+        [key: string]: unknown;
+      };
+      comment?: string | null;
+      status?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+      /** Format: uuid */
+      decided_by?: string | null;
+      /** Format: date-time */
+      decided_at?: string | null;
+      decision_note?: string | null;
+    };
+    ChangeRequestCreate: {
+      /** @description client-chosen id: a create retried with the same client_id returns the first result and writes nothing */
+      client_id?: string;
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi: number;
+      /** @enum {string} */
+      kind: 'moved' | 'retired' | 'wrong_phone' | 'wrong_specialty' | 'other';
+      proposed?: {
+        [key: string]: unknown;
+      };
+      comment?: string | null;
+    };
+    ChangeRequestUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+      /** @description NPI (10 digits, valid check digit; a string is accepted too) */
+      npi?: number;
+      /** @enum {string} */
+      kind?: 'moved' | 'retired' | 'wrong_phone' | 'wrong_specialty' | 'other';
+      proposed?: {
+        [key: string]: unknown;
+      };
+      comment?: string | null;
+    };
+    ChangeRequestPage: {
+      items: components['schemas']['ChangeRequest'][];
+      next_cursor: string | null;
+    };
+    CrmSettings: {
+      /** Format: uuid */
+      id: string;
+      client_id?: string | null;
+      opportunity_stages?: unknown;
+      call_types?: string[];
+      key_messages?: string[];
+      sampling_states?: string[];
+      spend_caps?: {
+        [key: string]: unknown;
+      };
+      op_min_item?: number;
+      op_annual_threshold?: number;
+      account_fields_schema?: {
+        [key: string]: unknown;
+      };
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    CrmSettingsUpdate: {
+      opportunity_stages?: unknown;
+      call_types?: string[];
+      key_messages?: string[];
+      sampling_states?: string[];
+      spend_caps?: {
+        [key: string]: unknown;
+      };
+      op_min_item?: number;
+      op_annual_threshold?: number;
+      account_fields_schema?: {
+        [key: string]: unknown;
+      };
+    };
+    CrmSettingsPage: {
+      items: components['schemas']['CrmSettings'][];
+      next_cursor: string | null;
+    };
+    ActivityReport: {
+      items?: {
+        /** Format: uuid */
+        owner_id?: string;
+        rep?: string;
+        week?: string;
+        channel?: string;
+        status?: string;
+        calls?: number | null;
+      }[];
+    };
+    CoverageReport: {
+      /** Format: date-time */
+      from?: string;
+      /** Format: date-time */
+      to?: string;
+      tiers?: {
+        tier?: string;
+        targets?: number | null;
+        visited?: number | null;
+        coverage_pct?: number | null;
+      }[];
+      total?: {
+        targets?: number | null;
+        visited?: number | null;
+        coverage_pct?: number | null;
+      };
+    };
+    PipelineReport: {
+      stages?: {
+        stage?: string;
+        probability?: number | null;
+        count?: number | null;
+        amount?: number | null;
+        weighted_amount?: number | null;
+        avg_days_in_stage?: number | null;
+        reached?: number | null;
+        conversion_pct?: number | null;
+      }[];
+      total?: {
+        count?: number | null;
+        amount?: number | null;
+      };
+    };
+    SpendReport: {
+      items?: {
+        /** Format: uuid */
+        owner_id?: string;
+        rep?: string;
+        nature?: string;
+        items?: number | null;
+        amount?: number | null;
+        attendees?: number | null;
+      }[];
+    };
+    SunshineReport: {
+      year?: number | null;
+      op_min_item?: number | null;
+      op_annual_threshold?: number | null;
+      physicians?: {
+        npi?: number | null;
+        name?: string;
+        state?: string | null;
+        total?: number | null;
+        transfers?: number | null;
+        items?: {
+          /** Format: date */
+          date?: string;
+          amount?: number | null;
+          nature?: string;
+          form?: string;
+          running_total?: number | null;
+          /** Format: uuid */
+          spend_item_id?: string;
+          reportable?: boolean;
+        }[];
+        warnings?: string[];
+      }[];
+    };
+    CallPlanAttainmentReport: {
+      /** Format: date */
+      cycle_start?: string | null;
+      reps?: {
+        targets?: number | null;
+        reached?: number | null;
+        reach_pct?: number | null;
+        planned?: number | null;
+        done?: number | null;
+        scheduled?: number | null;
+        frequency_pct?: number | null;
+        /** Format: uuid */
+        owner_id?: string;
+        rep?: string;
+      }[];
+      team?: {
+        targets?: number | null;
+        reached?: number | null;
+        reach_pct?: number | null;
+        planned?: number | null;
+        done?: number | null;
+        scheduled?: number | null;
+        frequency_pct?: number | null;
+      };
+    };
+    SampleReconciliationReport: {
+      items?: {
+        /** Format: uuid */
+        lot_id?: string;
+        /** Format: uuid */
+        owner_id?: string;
+        rep?: string;
+        lot_number?: string;
+        /** Format: uuid */
+        product_id?: string;
+        product?: string;
+        /** Format: date */
+        expires_on?: string;
+        expired?: boolean;
+        received?: number | null;
+        dropped?: number | null;
+        returned?: number | null;
+        adjusted?: number | null;
+        expected_on_hand?: number | null;
+        recorded_on_hand?: number | null;
+        sampled_on_calls?: number | null;
+        discrepancy?: boolean;
+      }[];
+    };
+    Import: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      owner_id?: string;
+      client_id?: string | null;
+      kind?: string | null;
+      status?: string | null;
+      rows_total?: number | null;
+      rows_created?: number | null;
+      rows_updated?: number | null;
+      errors?: unknown;
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      created_by?: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      /** Format: uuid */
+      updated_by?: string | null;
+      /** Format: date-time */
+      deleted_at?: string | null;
+    };
+    ImportUpdate: {
+      /**
+       * Format: uuid
+       * @description managers: a member of their team; admins: any user; reps: themselves only
+       */
+      owner_id?: string;
+    };
+    ImportPage: {
+      items: components['schemas']['Import'][];
+      next_cursor: string | null;
+    };
+    ImportResult: {
+      /** Format: uuid */
+      import_id?: string | null;
+      kind?: string;
+      dry_run?: boolean;
+      applied?: boolean;
+      rows_total?: number | null;
+      rows_created?: number | null;
+      rows_updated?: number | null;
+      errors?: {
+        line?: number | null;
+        field?: string;
+        message?: string;
+      }[];
     };
     OidcConnection: {
       /** @enum {string} */
@@ -2119,6 +4165,3978 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       /** @description Your role may not use this endpoint */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listAccounts: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        ccn?: string;
+        /** @description equals */
+        tier?: string;
+        /** @description equals */
+        segment?: string;
+        /** @description equals */
+        is_target?: boolean;
+        /** @description equals */
+        status?: 'active' | 'inactive' | 'prospect';
+        /** @description equals */
+        no_see?: boolean;
+        /** @description equals */
+        preferred_channel?: 'in_person' | 'video' | 'phone' | 'email';
+        /** @description equals */
+        tags?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AccountCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportAccounts: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        ccn?: string;
+        /** @description equals */
+        tier?: string;
+        /** @description equals */
+        segment?: string;
+        /** @description equals */
+        is_target?: boolean;
+        /** @description equals */
+        status?: 'active' | 'inactive' | 'prospect';
+        /** @description equals */
+        no_see?: boolean;
+        /** @description equals */
+        preferred_channel?: 'in_person' | 'video' | 'phone' | 'email';
+        /** @description equals */
+        tags?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateAccount: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AccountUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Account'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listCalls: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -starts_at) */
+        sort?: string;
+        /** @description starts_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description starts_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        channel?: 'in_person' | 'video' | 'phone' | 'email';
+        /** @description equals */
+        status?: 'planned' | 'completed' | 'cancelled';
+        /** @description equals */
+        call_type?: string;
+        /** @description equals */
+        locked?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createCall: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Call'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportCalls: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -starts_at) */
+        sort?: string;
+        /** @description starts_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description starts_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        channel?: 'in_person' | 'video' | 'phone' | 'email';
+        /** @description equals */
+        status?: 'planned' | 'completed' | 'cancelled';
+        /** @description equals */
+        call_type?: string;
+        /** @description equals */
+        locked?: boolean;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getCall: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Call'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteCall: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateCall: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Call'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listTasks: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description due_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description due_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description equals */
+        status?: 'open' | 'in_progress' | 'done' | 'cancelled';
+        /** @description equals */
+        call_id?: string;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        opportunity_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createTask: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TaskCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportTasks: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description due_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description due_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description equals */
+        status?: 'open' | 'in_progress' | 'done' | 'cancelled';
+        /** @description equals */
+        call_id?: string;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        opportunity_id?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getTask: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteTask: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateTask: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TaskUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listOpportunities: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        product_id?: string;
+        /** @description equals */
+        stage?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpportunityPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createOpportunity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpportunityCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportOpportunities: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        product_id?: string;
+        /** @description equals */
+        stage?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getOpportunity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateOpportunity: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpportunityUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listNotes: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        call_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotePage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportNotes: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        account_id?: string;
+        /** @description equals */
+        call_id?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteNote: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateNote: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listProducts: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default name) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description equals */
+        code?: string;
+        /** @description equals */
+        category?: string;
+        /** @description equals */
+        sampleable?: boolean;
+        /** @description equals */
+        active?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProductCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportProducts: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default name) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description equals */
+        code?: string;
+        /** @description equals */
+        category?: string;
+        /** @description equals */
+        sampleable?: boolean;
+        /** @description equals */
+        active?: boolean;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteProduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateProduct: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProductUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listRestrictions: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        kind?: 'do_not_call' | 'no_see' | 'product';
+        /** @description equals */
+        product_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RestrictionPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createRestriction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RestrictionCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Restriction'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportRestrictions: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        kind?: 'do_not_call' | 'no_see' | 'product';
+        /** @description equals */
+        product_id?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getRestriction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Restriction'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteRestriction: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateRestriction: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RestrictionUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Restriction'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSampleLots: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        product_id?: string;
+        /** @description equals */
+        lot_number?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleLotPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createSampleLot: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SampleLotCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleLot'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportSampleLots: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        product_id?: string;
+        /** @description equals */
+        lot_number?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getSampleLot: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleLot'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteSampleLot: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateSampleLot: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SampleLotUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleLot'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSampleTransactions: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        lot_id?: string;
+        /** @description equals */
+        kind?: 'received' | 'returned' | 'adjusted';
+        /** @description equals */
+        call_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleTransactionPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createSampleTransaction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SampleTransactionCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleTransaction'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportSampleTransactions: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        lot_id?: string;
+        /** @description equals */
+        kind?: 'received' | 'returned' | 'adjusted';
+        /** @description equals */
+        call_id?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getSampleTransaction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleTransaction'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteSampleTransaction: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateSampleTransaction: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SampleTransactionUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleTransaction'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listCallPlans: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        cycle_start?: string;
+        /** @description equals */
+        channel?: 'in_person' | 'video' | 'phone' | 'email';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallPlanPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createCallPlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallPlanCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallPlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportCallPlans: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        cycle_start?: string;
+        /** @description equals */
+        channel?: 'in_person' | 'video' | 'phone' | 'email';
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getCallPlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallPlan'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteCallPlan: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateCallPlan: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallPlanUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallPlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listChangeRequests: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        kind?: 'moved' | 'retired' | 'wrong_phone' | 'wrong_specialty' | 'other';
+        /** @description equals */
+        status?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequestPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createChangeRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangeRequestCreate'];
+      };
+    };
+    responses: {
+      /** @description Created (or the earlier result of the same client_id) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not create these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict (e.g. a second account for the same NPI) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule (restriction, sampling state, inventory...) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  exportChangeRequests: {
+    parameters: {
+      query?: {
+        /** @description field or -field (default -created_at) */
+        sort?: string;
+        /** @description created_at at or after (date or RFC 3339) */
+        from?: string;
+        /** @description created_at before (date or RFC 3339) */
+        to?: string;
+        /** @description rows of one visible user */
+        owner_id?: string;
+        /** @description equals */
+        npi?: number;
+        /** @description equals */
+        kind?: 'moved' | 'retired' | 'wrong_phone' | 'wrong_specialty' | 'other';
+        /** @description equals */
+        status?: string;
+        /** @description csv (default) or xlsx */
+        format?: 'csv' | 'xlsx';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getChangeRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteChangeRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not delete these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Not deletable (ledger, submitted call) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateChangeRequest: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangeRequestUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not change these */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Locked (a submitted call) or not changeable */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCrmSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CrmSettings'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  updateCrmSettings: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CrmSettingsUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CrmSettings'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Admins only */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  submitCall: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CallSubmit'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Call'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      /** @description Already submitted or cancelled */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listCallAmendments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallAmendmentPage'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  amendCall: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description ETag (version) read before; 412 when stale or missing */
+        'If-Match': string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallAmendmentCreate'];
+      };
+    };
+    responses: {
+      /** @description The corrected call */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Call'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      /** @description Not submitted: use PATCH */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match missing or stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  approveChangeRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Admins only */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Already decided */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Nothing applicable proposed */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  rejectChangeRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version); 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeRequest'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Admins only */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Already decided */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Nothing applicable proposed */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPhysicianOverrides: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        npi: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PhysicianOverrides'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportActivity: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportCoverage: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CoverageReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportPipeline: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PipelineReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportSpend: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpendReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportSunshine: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SunshineReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportCallPlanAttainment: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallPlanAttainmentReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  reportSampleReconciliation: {
+    parameters: {
+      query?: {
+        /** @description date or RFC 3339 time */
+        from?: string;
+        /** @description date or RFC 3339 time (exclusive) */
+        to?: string;
+        /** @description program year (sunshine; default this year) */
+        year?: number;
+        /** @description one physician (sunshine) */
+        npi?: string;
+        /** @description plans of this cycle (default: cycles running today) */
+        cycle_start?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SampleReconciliationReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  exportOpenPayments: {
+    parameters: {
+      query?: {
+        /** @description program year (default this year) */
+        year?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description CSV */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Admins only */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  importAccounts: {
+    parameters: {
+      query?: {
+        /** @description validate only; report every bad line */
+        dry_run?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description header line of field names (plus owner_email, owner_id, client_id); arrays separated by ; */
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description Dry run report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      /** @description Applied */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description The body is not text/csv */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Bad lines: nothing was applied */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+    };
+  };
+  importCallPlans: {
+    parameters: {
+      query?: {
+        /** @description validate only; report every bad line */
+        dry_run?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description header line of field names (plus owner_email, owner_id, client_id); arrays separated by ; */
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description Dry run report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      /** @description Applied */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description The body is not text/csv */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Bad lines: nothing was applied */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+    };
+  };
+  importCalls: {
+    parameters: {
+      query?: {
+        /** @description validate only; report every bad line */
+        dry_run?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description header line of field names (plus owner_email, owner_id, client_id); arrays separated by ; */
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description Dry run report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      /** @description Applied */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description The body is not text/csv */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Bad lines: nothing was applied */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportResult'];
+        };
+      };
+    };
+  };
+  listImports: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getImport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Import'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  revertImport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Import'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      /** @description Already reverted, or rows changed since */
+      409: {
         headers: {
           [name: string]: unknown;
         };
