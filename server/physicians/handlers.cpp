@@ -1,6 +1,7 @@
 #include "physicians/handlers.h"
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "physicians/params.h"
 
 namespace rounds::physicians {
@@ -101,7 +102,14 @@ http::Handler Handlers::Profile() {
     return [svc = service](http::Request& req) -> asio::awaitable<http::Response> {
         int64_t npi = NpiParam(req);
         int64_t version = co_await svc->DataVersion();
-        std::string etag = "\"p" + std::to_string(npi) + "-v" + std::to_string(version) + "\"";
+        // The public profile is shared and cached; the organisation's own corrections (approved change
+        // requests) are read per request and are part of the ETag.
+        const std::string overlay = co_await svc->OrgOverlay(tenancy::ScopeOf(req), npi);
+        std::string etag = "\"p" + std::to_string(npi) + "-v" + std::to_string(version);
+        if (overlay != "{}") {
+            etag += "-o" + core::Sha256Hex(overlay).substr(0, 12);
+        }
+        etag += "\"";
         if (auto inm = req.headers.Get("If-None-Match"); inm && EtagMatches(*inm, etag)) {
             http::Response r;
             r.status = 304;
@@ -113,7 +121,10 @@ http::Handler Handlers::Profile() {
         if (!body) {
             throw core::NotFound("no physician with NPI " + std::to_string(npi));
         }
-        http::Response r = JsonOk(**body);
+        std::string out = **body;
+        out.pop_back();  // the closing brace of the profile object
+        out += ", \"org_overrides\" : " + overlay + "}";
+        http::Response r = JsonOk(std::move(out));
         r.headers.Set("ETag", etag);
         co_return r;
     };

@@ -87,6 +87,15 @@ asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianServ
     co_return body;
 }
 
+asio::awaitable<std::string> PhysicianService::OrgOverlay(const tenancy::Scope& scope, int64_t npi) {
+    auto lease = co_await pool_.Acquire();
+    auto tx = co_await tenancy::Begin(lease, scope);
+    db::Result r = co_await lease.Exec(sql::kOrgOverlay, npi);
+    std::string overlay(r.Get(0, 0));
+    co_await tx.Commit();
+    co_return overlay;
+}
+
 asio::awaitable<std::vector<std::string>> PhysicianService::SpecialtyCodes(const std::string& filter) {
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kSpecialtyCodes, filter);

@@ -12,6 +12,7 @@
 #include "physicians/cache.h"
 #include "physicians/params.h"
 #include "redis/shared.h"
+#include "tenancy/tenancy.h"
 
 namespace rounds::physicians {
 
@@ -59,6 +60,9 @@ class PhysicianService {
     boost::asio::awaitable<int64_t> DataVersion();
     /// The profile JSON, or nullopt for an unknown NPI.
     boost::asio::awaitable<std::optional<std::shared_ptr<const std::string>>> Profile(int64_t npi);
+    /// The caller's organisation's approved corrections to this physician still in force (a JSON object of
+    /// field → value, "{}" when none), read under the caller's row-level security; never cached.
+    boost::asio::awaitable<std::string> OrgOverlay(const tenancy::Scope& scope, int64_t npi);
     boost::asio::awaitable<Page> Search(const SearchQuery& query);
     boost::asio::awaitable<std::string> Nearby(GeoPoint point, double radius_m,
                                                const std::optional<std::vector<std::string>>& codes, int limit);

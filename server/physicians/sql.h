@@ -334,6 +334,10 @@ SELECT json_build_object('zip', z.zip5, 'lat', round(z.lat::numeric, 6), 'lng', 
      GROUP BY upper(a.city), a.state ORDER BY count(*) DESC, upper(a.city) LIMIT 1) c ON true
  WHERE z.zip5 = $1 AND z.removed_at IS NULL)sql"};
 
+/// The caller's organisation's corrections still in force for one NPI ($1), as a JSON object (crm module,
+/// migration 0030); run inside the caller's tenant transaction.
+inline constexpr db::Statement kOrgOverlay{"phys_org_overlay", "SELECT crm.physician_overlay($1::bigint)::text"};
+
 /// Whether an NPI exists (detail lists answer 404 for unknown NPIs, not an empty list).
 inline constexpr db::Statement kNpiExists{"phys_npi_exists", "SELECT 1 FROM ref.physician WHERE npi = $1::bigint"};
 

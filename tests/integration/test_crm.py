@@ -443,10 +443,19 @@ def test_change_request_approval_overlays_public_data_for_the_org_only(world, ca
     over = a["api"]["rep"].get(f"/api/v1/crm/physicians/{npi}/overrides").json()
     assert over["overrides"] == {"practice_phone": phone}
     assert b["api"]["rep"].get(f"/api/v1/crm/physicians/{npi}/overrides").json()["overrides"] == {}
+    # The profile carries the organisation's corrections, and its ETag changes with them.
+    prof_a = a["api"]["rep"].get(f"/api/v1/physicians/{npi}")
+    prof_b = b["api"]["rep"].get(f"/api/v1/physicians/{npi}")
+    assert prof_a.json()["org_overrides"] == {"practice_phone": phone}
+    assert prof_b.json()["org_overrides"] == {}
+    assert prof_a.headers["ETag"] != prof_b.headers["ETag"]
+    assert a["api"]["rep"].get(f"/api/v1/physicians/{npi}",
+                               headers={"If-None-Match": prof_b.headers["ETag"]}).status_code == 200
     # The public row is untouched; once a newer release carries the same value the override stops applying.
     assert sql(f"SELECT practice_phone FROM ref.physician WHERE npi = {npi}") != phone
     sql(f"UPDATE ref.physician SET practice_phone = '{phone}' WHERE npi = {npi}")
     assert a["api"]["rep"].get(f"/api/v1/crm/physicians/{npi}/overrides").json()["overrides"] == {}
+    assert a["api"]["rep"].get(f"/api/v1/physicians/{npi}").json()["org_overrides"] == {}
 
 
 def test_exports_are_exactly_the_filtered_list_and_audited(world, ca):

@@ -1685,6 +1685,10 @@ export interface components {
       partb: Record<string, never>;
       partd: Record<string, never>;
       open_payments: Record<string, never>;
+      /** @description The caller's organisation's approved corrections still in force (field → value: practice_line1, practice_line2, practice_city, practice_state, practice_postal_code, practice_phone, taxonomy_code, retired); empty when none. The public sections above are unchanged; a correction stops applying once a newer public release carries the same value. */
+      org_overrides: {
+        [key: string]: string | null;
+      };
     };
     Facility: {
       ccn: string;
