@@ -3,6 +3,7 @@
 #include "auth/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
+#include "markets/service.h"
 #include "physicians/service.h"
 
 namespace rounds::app {
@@ -13,6 +14,8 @@ struct AppContext {
     physicians::PhysicianService* physicians = nullptr;
     auth::AuthService* auth = nullptr;
     http::Metrics* metrics = nullptr;
+    // Targeting (markets, territories)
+    markets::MarketService* markets = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

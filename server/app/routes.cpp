@@ -2,6 +2,7 @@
 
 #include "app/ops_handlers.h"
 #include "auth/handlers.h"
+#include "markets/handlers.h"
 #include "physicians/handlers.h"
 
 namespace rounds::app {
@@ -50,6 +51,20 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/specialties", ph.Specialties(), Access::kAuthenticated, "specialties with counts"});
     r.Add({"GET", "/api/v1/facilities/nearby", ph.FacilitiesNearby(), Access::kAuthenticated, "hospitals by distance"});
     r.Add({"GET", "/api/v1/facilities/{ccn}", ph.Facility(), Access::kAuthenticated, "hospital with physicians"});
+
+    // Markets and targeting: everyone in the organisation reads, admins write (docs/markets.md)
+    markets::Handlers mk{ctx.markets};
+    r.Add({"GET", "/api/v1/markets", mk.List(), Access::kAuthenticated, "markets of the organisation"});
+    r.Add({"POST", "/api/v1/markets", mk.Create(), Access::kAdmin, "define a market (product basket)"});
+    r.Add({"GET", "/api/v1/markets/settings", mk.GetSettings(), Access::kAuthenticated, "targeting settings"});
+    r.Add({"PATCH", "/api/v1/markets/settings", mk.UpdateSettings(), Access::kAdmin, "change targeting settings"});
+    r.Add({"GET", "/api/v1/markets/{id}", mk.Get(), Access::kAuthenticated, "one market"});
+    r.Add({"PATCH", "/api/v1/markets/{id}", mk.Update(), Access::kAdmin, "change a market"});
+    r.Add({"DELETE", "/api/v1/markets/{id}", mk.Delete(), Access::kAdmin, "delete a market"});
+    r.Add({"POST", "/api/v1/markets/{id}/recompute", mk.Recompute(), Access::kAdmin, "queue a recompute"});
+    r.Add({"GET", "/api/v1/markets/{id}/summary", mk.Summary(), Access::kAuthenticated, "totals and deciles by year"});
+    r.Add({"GET", "/api/v1/markets/{id}/physicians", mk.Physicians(), Access::kAuthenticated, "metrics per physician"});
+    r.Add({"GET", "/api/v1/markets/{id}/targets", mk.Targets(), Access::kAuthenticated, "target list of a territory"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

@@ -122,11 +122,15 @@ int RunServe(const core::Config& config) {
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});
 
+    // Targeting (markets, territories)
+    markets::MarketService market_service(pool);
+
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
     ctx.physicians = &physician_service;
     ctx.metrics = &metrics;
+    ctx.markets = &market_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
 
