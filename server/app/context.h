@@ -4,6 +4,7 @@
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "markets/service.h"
+#include "territories/service.h"
 #include "physicians/service.h"
 
 namespace rounds::app {
@@ -16,6 +17,7 @@ struct AppContext {
     http::Metrics* metrics = nullptr;
     // Targeting (markets, territories)
     markets::MarketService* markets = nullptr;
+    territories::TerritoryService* territories = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

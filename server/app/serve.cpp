@@ -124,6 +124,7 @@ int RunServe(const core::Config& config) {
 
     // Targeting (markets, territories)
     markets::MarketService market_service(pool);
+    territories::TerritoryService territory_service(pool);
 
     AppContext ctx;
     ctx.pool = &pool;
@@ -131,6 +132,7 @@ int RunServe(const core::Config& config) {
     ctx.physicians = &physician_service;
     ctx.metrics = &metrics;
     ctx.markets = &market_service;
+    ctx.territories = &territory_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
 

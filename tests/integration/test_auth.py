@@ -409,6 +409,17 @@ ISOLATION = {
     ("GET", "/api/v1/markets/{id}/summary"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
     ("GET", "/api/v1/markets/{id}/physicians"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
     ("GET", "/api/v1/markets/{id}/targets"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    # Territories: A's territory is assigned to A's rep (so the rep and the rep's manager read it)
+    ("GET", "/api/v1/territories"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("POST", "/api/v1/territories"): {"rep": (403, None), "manager": (403, None), "admin": (201, None)},
+    ("GET", "/api/v1/territories/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("PATCH", "/api/v1/territories/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/territories/{id}"): {"rep": (403, 403), "manager": (403, 403), "admin": (204, 404)},
+    ("GET", "/api/v1/territories/{id}/physicians"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/territories/{id}/deciles"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/territories/{id}/balance"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/territories/{id}/alignment"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("POST", "/api/v1/territories/{id}/alignment"): ADMIN_ONLY,
 }
 
 REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001"}
@@ -450,10 +461,15 @@ def _new_market(srv, org):
 
 def _new_territory(srv, org, assign=None):
     r = requests.post(srv.url("/api/v1/territories"), headers=bearer(org["admin"]["token"]),
-                      json={"name": "Iso " + uuid.uuid4().hex[:8], "level": "nation", "zips": ["55401"],
+                      json={"name": "Iso " + uuid.uuid4().hex[:8], "level": "nation", "zips": [_zip()],
                             "user_ids": [assign] if assign else []}, timeout=10)
     assert r.status_code == 201, r.text
     return r.json()["id"]
+
+
+def _zip():
+    """A ZIP no other isolation territory uses (sibling nations may not share ZIPs)."""
+    return "%05d" % (uuid.uuid4().int % 100000)
 
 
 def _object_ids(srv, world, method, path):
@@ -479,7 +495,7 @@ def _targeting_bodies(world, org):
         ("POST", "/api/v1/markets"): {"name": "Iso " + uuid.uuid4().hex[:8], "hcpcs_codes": ["27447"]},
         ("PATCH", "/api/v1/markets/settings"): {"visit_minutes": 30},
         ("PATCH", "/api/v1/markets/{id}"): {"description": "Touched"},
-        ("POST", "/api/v1/territories"): {"name": "Iso " + uuid.uuid4().hex[:8], "level": "nation", "zips": ["55402"]},
+        ("POST", "/api/v1/territories"): {"name": "Iso " + uuid.uuid4().hex[:8], "level": "nation", "zips": [_zip()]},
         ("PATCH", "/api/v1/territories/{id}"): {"name": "Touched"},
         ("POST", "/api/v1/territories/{id}/alignment"): {"moves": []},
     }

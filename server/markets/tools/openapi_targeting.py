@@ -181,6 +181,98 @@ PATHS = {
                           q("format", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]})] + PAGE)},
 }
 
+# ---- Territories -------------------------------------------------------------------------------------------------
+GEOMETRY = {"type": "object", "nullable": True,
+            "description": "GeoJSON Polygon or MultiPolygon, [longitude, latitude] in WGS 84",
+            "required": ["type", "coordinates"],
+            "properties": {"type": s(enum=["Polygon", "MultiPolygon"]), "coordinates": {"type": "array", "items": {}}}}
+LEVEL = s(enum=["nation", "region", "district", "territory"])
+REPAIR = q("repair", "true: repair bad geometry (close rings, swap lat/lng, ST_MakeValid) and report what changed",
+           {"type": "boolean"})
+LOAD = obj({"territory_id": s(format="uuid"), "name": s(), "physicians": INT, "targets": INT, "market_volume": NUM,
+            "visits_per_year": NUM, "visit_hours": NUM, "travel_hours": NUM, "workload_hours": NUM,
+            "target_area_km2": NUM})
+MODEL = obj({"target_min_decile": INT, "calls_per_year": {"type": "object", "additionalProperties": NUM},
+             "visit_minutes": INT, "visits_per_day": INT, "road_factor": NUM, "speed_kmh": NUM})
+MOVE = obj({"zip": s(pattern="^[0-9]{5}$"), "from_territory_id": s(format="uuid"), "to_territory_id": s(format="uuid"),
+            "from_name": s(), "to_name": s(), "physicians": INT, "targets": INT, "visits_per_year": NUM,
+            "market_volume": NUM}, ["zip", "from_territory_id", "to_territory_id"])
+
+SCHEMAS.update({
+    "Territory": obj({"id": s(format="uuid"), "name": s(), "level": LEVEL, "parent_id": s(format="uuid", nullable=True),
+                      "geometry": GEOMETRY, "zips": STRS, "excluded_zips": dict(STRS, description="ZIPs moved out of the area by an alignment"),
+                      "user_ids": arr(s(format="uuid")), "physicians": INT, "area_km2": NNUM,
+                      "client_id": s(nullable=True), "version": INT, "created_at": s(format="date-time"),
+                      "updated_at": s(format="date-time"),
+                      "repair_report": {"type": "object", "description": "Only when repair=true changed the geometry",
+                       "properties": {"repaired": {"type": "boolean"}, "changes": STRS, "invalid_reason": s()}}},
+                     ["id", "name", "level", "parent_id", "zips", "user_ids", "version"]),
+    "TerritoryCreate": obj({"name": s(maxLength=200), "level": LEVEL, "parent_id": s(format="uuid", nullable=True),
+                            "geometry": GEOMETRY, "zips": arr(s(pattern="^[0-9]{5}$")), "user_ids": arr(s(format="uuid")),
+                            "client_id": s(description="Makes retries idempotent")}, ["name", "level"]),
+    "TerritoryUpdate": obj({"name": s(maxLength=200), "level": LEVEL, "parent_id": s(format="uuid", nullable=True),
+                            "geometry": GEOMETRY, "zips": arr(s(pattern="^[0-9]{5}$")),
+                            "excluded_zips": arr(s(pattern="^[0-9]{5}$")), "user_ids": arr(s(format="uuid"))}),
+    "TerritoryList": obj({"items": arr(ref("Territory")), "next_cursor": s(nullable=True)}, ["items", "next_cursor"]),
+    "TerritoryPhysicianList": obj({"territory_id": s(format="uuid"), "items": arr(obj({
+        "npi": s(), "name": s(nullable=True), "credential": s(nullable=True), "line1": s(nullable=True),
+        "city": s(nullable=True), "state": s(nullable=True), "zip5": s(nullable=True), "lat": NNUM, "lng": NNUM,
+        "address_id": INT})), "next_cursor": s(nullable=True)}, ["items", "next_cursor"]),
+    "TerritoryDeciles": obj({"territory_id": s(format="uuid"), "market_id": s(format="uuid"), "data_year": NINT,
+                             "physicians": INT, "with_volume": INT, "targets": INT,
+                             "national": arr(obj({"decile": INT, "physicians": INT, "volume": NUM})),
+                             "territory": arr(obj({"decile": INT, "physicians": INT}))}),
+    "BalanceReport": obj({"parent_id": s(format="uuid"), "market_id": s(format="uuid"), "data_year": NINT,
+                          "model": MODEL, "territories": arr(LOAD), "workload_spread_hours": NUM,
+                          "mean_workload_hours": NUM}),
+    "AlignmentSuggestion": obj({"parent_id": s(format="uuid"), "market_id": s(format="uuid"), "data_year": NINT,
+                                "model": MODEL, "moves": arr(MOVE), "before": arr(LOAD), "after": arr(LOAD),
+                                "workload_spread_before_hours": NUM, "workload_spread_after_hours": NUM}),
+    "AlignmentAccept": obj({"moves": arr(dict(MOVE, additionalProperties=True))}, ["moves"]),
+    "AlignmentApplied": obj({"parent_id": s(format="uuid"), "applied": INT,
+                             "territories": {"type": "object", "additionalProperties": obj({"zips": STRS, "excluded_zips": STRS})}}),
+})
+
+T = "territories"
+PATHS.update({
+    "/api/v1/territories": {
+        "get": op("listTerritories", "Territories the caller may read (admins: all; others: assigned to them or "
+                                     "their team, and below)", dict(ok(ref("TerritoryList")), **{"400": P, "401": U}),
+                  params=PAGE + [q("parent_id", "Children of this territory", {"type": "string", "format": "uuid"}),
+                                 q("level", "nation, region, district or territory")], tag=T),
+        "post": op("createTerritory", "Create a territory: area (GeoJSON) and/or ZIPs, parent, assigned users. Bad "
+                                      "geometry or overlap with siblings: 422 naming the problem (repair=true repairs geometry)",
+                   dict(ok(ref("Territory"), "Created", "201"), **ok(ref("Territory"), "Already created with this client_id"),
+                        **{"400": P, "401": U, "403": F, "409": C, "422": UN}), body(ref("TerritoryCreate")),
+                   params=[REPAIR], tag=T)},
+    "/api/v1/territories/{id}": {
+        "get": op("getTerritory", "One territory", dict(ok(ref("Territory")), **{"401": U, "404": N}), params=[ID], tag=T),
+        "patch": op("updateTerritory", "Change a territory (audited; memberships rebuilt)",
+                    dict(ok(ref("Territory")), **{"400": P, "401": U, "403": F, "404": N, "412": PF, "422": UN}),
+                    body(ref("TerritoryUpdate")), params=[ID, IF_MATCH, REPAIR], tag=T),
+        "delete": op("deleteTerritory", "Delete a territory without children (soft delete)",
+                     dict(NO_CONTENT, **{"401": U, "403": F, "404": N, "409": C, "412": PF}), params=[ID, IF_MATCH], tag=T)},
+    "/api/v1/territories/{id}/physicians": {
+        "get": op("territoryPhysicians", "Physicians of the territory (practice location covered by its area or in "
+                                         "its ZIPs), by NPI", dict(ok(ref("TerritoryPhysicianList")), **{"400": P, "401": U, "404": N}),
+                  params=[ID] + PAGE, tag=T)},
+    "/api/v1/territories/{id}/deciles": {
+        "get": op("territoryDeciles", "Physicians and targets per national and territory decile of a market",
+                  dict(ok(ref("TerritoryDeciles")), **{"400": P, "401": U, "404": N}), params=[ID, MARKET_Q, YEAR], tag=T)},
+    "/api/v1/territories/{id}/balance": {
+        "get": op("territoryBalance", "Balance report across the territory's children: targets, market volume, "
+                                      "visits and travel (docs/territories.md)",
+                  dict(ok(ref("BalanceReport")), **{"400": P, "401": U, "404": N}), params=[ID, MARKET_Q], tag=T)},
+    "/api/v1/territories/{id}/alignment": {
+        "get": op("territoryAlignment", "Suggested whole-ZIP moves between neighbouring children that even out "
+                                        "workload, as a diff with before/after",
+                  dict(ok(ref("AlignmentSuggestion")), **{"400": P, "401": U, "404": N}),
+                  params=[ID, MARKET_Q, q("max_moves", "1 to 200 (default 20)", {"type": "integer"})], tag=T),
+        "post": op("acceptAlignment", "Apply the moves of a suggestion (audited; 409 when a move is stale)",
+                   dict(ok(ref("AlignmentApplied")), **{"400": P, "401": U, "403": F, "404": N, "409": C}),
+                   body(ref("AlignmentAccept")), params=[ID], tag=T)},
+})
+
 with open(SPEC) as f:
     spec = json.load(f)
 spec["paths"].update(PATHS)
