@@ -117,8 +117,8 @@ http::Handler Handlers::Delete() const {
 http::Handler Handlers::Recompute() const {
     return [&s = service](Request& req) -> asio::awaitable<Response> {
         int64_t job = co_await Svc(s).Recompute(api::Who(req), api::PathUuid(req), api::Client(req));
-        co_return http::JsonResponse(
-            202, json::object{{"queued", job > 0}, {"job_id", job > 0 ? json::value(job) : json::value(nullptr)}});
+        json::object body{{"queued", job > 0}, {"job_id", job > 0 ? json::value(job) : json::value(nullptr)}};
+        co_return http::JsonResponse(202, body);
     };
 }
 

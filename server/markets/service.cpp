@@ -340,7 +340,10 @@ asio::awaitable<std::string> MarketService::Summary(const http::Principal& who, 
 }
 
 asio::awaitable<std::string> MarketService::Physicians(const http::Principal& who, std::string id, MetricQuery q) {
-    auto [ckey, cnpi] = MetricCursor(q.cursor);
+    // Not a structured binding: GCC 12 loses those across co_await in a coroutine frame.
+    std::pair<db::Param, db::Param> position = MetricCursor(q.cursor);
+    db::Param ckey = position.first;
+    db::Param cnpi = position.second;
     if (q.state && (q.state->size() != 2)) {
         throw core::Invalid("state", "must be a two-letter state code");
     }
@@ -360,12 +363,17 @@ asio::awaitable<std::string> MarketService::Physicians(const http::Principal& wh
     co_await tx.Commit();
     std::string page =
         Page(r, q.limit, [&r](int i) { return api::EncodeCursor(std::string(r.Get(i, 1)), std::string(r.Get(i, 2))); });
-    co_return "{\"market_id\":\"" + id + "\",\"data_year\":" + (*year == "0" ? "null" : *year) + "," + page.substr(1);
+    std::string year_json = *year == "0" ? std::string("null") : *year;
+    std::string body = "{\"market_id\":\"" + id + "\",\"data_year\":" + year_json + "," + page.substr(1);
+    co_return body;
 }
 
 asio::awaitable<TargetList> MarketService::Targets(const http::Principal& who, std::string id, TargetQuery q,
                                                    auth::ClientInfo client) {
-    auto [ckey, cnpi] = MetricCursor(q.cursor);
+    // Not a structured binding: GCC 12 loses those across co_await in a coroutine frame.
+    std::pair<db::Param, db::Param> position = MetricCursor(q.cursor);
+    db::Param ckey = position.first;
+    db::Param cnpi = position.second;
     auto lease = co_await pool_.Acquire();
     auto tx = co_await tenancy::Begin(lease, tenancy::ScopeOf(who));
     db::Result m = co_await lease.Exec(sql::kGetMarket, who.org_id, id);
@@ -382,9 +390,12 @@ asio::awaitable<TargetList> MarketService::Targets(const http::Principal& who, s
         year = y.IsNull(0, 0) ? db::Param("0") : db::Param(std::string(y.Get(0, 0)));
     }
     db::Param limit = q.csv ? std::nullopt : db::Param(std::to_string(q.limit + 1));
+    // Named values, not conditional temporaries: GCC 12 destroys a conditional's temporary inside a co_await
+    // expression twice (a crash once the optional holds a string).
+    db::Param after_key = q.csv ? std::nullopt : ckey;
+    db::Param after_npi = q.csv ? std::nullopt : cnpi;
     db::Result r = co_await lease.Exec(sql::kTerritoryTargets, who.org_id, id, year, q.sort.field, DirText(q.sort),
-                                       q.csv ? std::nullopt : ckey, q.csv ? std::nullopt : cnpi, limit, q.territory_id,
-                                       OptInt(q.min_decile));
+                                       after_key, after_npi, limit, q.territory_id, OptInt(q.min_decile));
     TargetList out;
     out.rows = q.csv ? r.Rows() : std::min(r.Rows(), q.limit);
     if (q.csv) {
@@ -406,8 +417,9 @@ asio::awaitable<TargetList> MarketService::Targets(const http::Principal& who, s
     } else {
         std::string page = Page(
             r, q.limit, [&r](int i) { return api::EncodeCursor(std::string(r.Get(i, 1)), std::string(r.Get(i, 2))); });
+        std::string year_json = *year == "0" ? std::string("null") : *year;
         out.body = "{\"market_id\":\"" + id + "\",\"territory_id\":\"" + q.territory_id +
-                   "\",\"data_year\":" + (*year == "0" ? "null" : *year) + "," + page.substr(1);
+                   "\",\"data_year\":" + year_json + "," + page.substr(1);
     }
     co_await tx.Commit();
     co_return out;
@@ -431,11 +443,11 @@ asio::awaitable<Doc> MarketService::UpdateSettings(const http::Principal& who, S
     if (if_match && *if_match != cur.GetInt(0, 1)) {
         throw Error(ErrorKind::kPreconditionFailed, "the settings changed since you read them");
     }
+    db::Param road = in.road_factor ? db::Param(std::to_string(*in.road_factor)) : std::nullopt;
+    db::Param speed = in.speed_kmh ? db::Param(std::to_string(*in.speed_kmh)) : std::nullopt;
     db::Result r = co_await lease.Exec(
         sql::kUpsertSettings, who.org_id, Opt(in.weights_json), ListParam(in.target_ccns), OptInt(in.target_min_decile),
-        Opt(in.calls_per_year_json), OptInt(in.visit_minutes), OptInt(in.visits_per_day),
-        in.road_factor ? db::Param(std::to_string(*in.road_factor)) : std::nullopt,
-        in.speed_kmh ? db::Param(std::to_string(*in.speed_kmh)) : std::nullopt, who.user_id);
+        Opt(in.calls_per_year_json), OptInt(in.visit_minutes), OptInt(in.visits_per_day), road, speed, who.user_id);
     Doc doc{std::string(r.Get(0, 0)), r.GetInt(0, 1), false};
     // Weights and target hospitals change every score: recompute the whole organisation.
     co_await lease.Exec(sql::kEnqueueRecompute, who.org_id, std::nullopt);

@@ -400,9 +400,12 @@ asio::awaitable<Doc> TerritoryService::Create(const http::Principal& who, Territ
     co_await RefreshMembers(lease, who.org_id);
     db::Result t = co_await lease.Exec(sql::kGetTerritory, who.org_id, id);
     Doc doc{WithReport(std::string(t.Get(0, 0)), g.report), t.GetInt(0, 1), true};
-    co_await Audit(
-        lease, who, "territories.territory.create", id, std::nullopt, std::string(t.Get(0, 0)), client,
-        g.report.at("repaired").as_bool() ? std::optional<std::string>(json::serialize(g.report)) : std::nullopt);
+    std::optional<std::string> repair_detail;
+    if (g.report.at("repaired").as_bool()) {
+        repair_detail = json::serialize(g.report);
+    }
+    co_await Audit(lease, who, "territories.territory.create", id, std::nullopt, std::string(t.Get(0, 0)), client,
+                   repair_detail);
     co_await tx.Commit();
     co_return doc;
 }
@@ -479,9 +482,12 @@ asio::awaitable<Doc> TerritoryService::Update(const http::Principal& who, std::s
     co_await RefreshMembers(lease, who.org_id);
     db::Result t = co_await lease.Exec(sql::kGetTerritory, who.org_id, id);
     Doc doc{WithReport(std::string(t.Get(0, 0)), g.report), t.GetInt(0, 1), false};
-    co_await Audit(
-        lease, who, "territories.territory.update", id, before, std::string(t.Get(0, 0)), client,
-        g.report.at("repaired").as_bool() ? std::optional<std::string>(json::serialize(g.report)) : std::nullopt);
+    std::optional<std::string> repair_detail;
+    if (g.report.at("repaired").as_bool()) {
+        repair_detail = json::serialize(g.report);
+    }
+    co_await Audit(lease, who, "territories.territory.update", id, before, std::string(t.Get(0, 0)), client,
+                   repair_detail);
     co_await tx.Commit();
     co_return doc;
 }
@@ -666,13 +672,19 @@ asio::awaitable<std::string> TerritoryService::AcceptAlignment(const http::Princ
         co_await RefreshMembers(lease, who.org_id);
     }
     db::Result after = co_await lease.Exec(sql::kZipsOf, who.org_id, markets::api::JsonList(ids));
-    co_await Audit(lease, who, "territories.alignment.accept", id,
-                   before.IsNull(0, 0) ? std::nullopt : std::optional<std::string>(std::string(before.Get(0, 0))),
-                   after.IsNull(0, 0) ? std::nullopt : std::optional<std::string>(std::string(after.Get(0, 0))), client,
+    std::optional<std::string> zips_before, zips_after;
+    if (!before.IsNull(0, 0)) {
+        zips_before = std::string(before.Get(0, 0));
+    }
+    if (!after.IsNull(0, 0)) {
+        zips_after = std::string(after.Get(0, 0));
+    }
+    co_await Audit(lease, who, "territories.alignment.accept", id, zips_before, zips_after, client,
                    std::to_string(moves.size()) + " ZIP move(s)");
     co_await tx.Commit();
-    co_return "{\"parent_id\":\"" + id + "\",\"applied\":" + std::to_string(moves.size()) +
-        ",\"territories\":" + (after.IsNull(0, 0) ? std::string("{}") : std::string(after.Get(0, 0))) + "}";
+    std::string body = "{\"parent_id\":\"" + id + "\",\"applied\":" + std::to_string(moves.size()) +
+                       ",\"territories\":" + zips_after.value_or("{}") + "}";
+    co_return body;
 }
 
 }  // namespace rounds::territories
