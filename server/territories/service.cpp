@@ -1,5 +1,6 @@
 #include "territories/service.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
@@ -624,7 +625,12 @@ asio::awaitable<std::string> TerritoryService::AcceptAlignment(const http::Princ
     RequireAdmin(who);
     for (size_t i = 0; i < moves.size(); ++i) {
         std::string f = "moves[" + std::to_string(i) + "]";
-        CheckZips(std::vector<std::string>{moves[i].zip}, f + ".zip");
+        bool zip_ok = moves[i].zip.size() == 5 && std::all_of(moves[i].zip.begin(), moves[i].zip.end(), [](char ch) {
+                          return std::isdigit(static_cast<unsigned char>(ch)) != 0;
+                      });
+        if (!zip_ok) {
+            throw core::Invalid(f + ".zip", "\"" + moves[i].zip + "\" is not a 5-digit ZIP");
+        }
         if (!tenancy::IsUuid(moves[i].from) || !tenancy::IsUuid(moves[i].to) || moves[i].from == moves[i].to) {
             throw core::Invalid(f, "from_territory_id and to_territory_id must be two different territory ids");
         }
