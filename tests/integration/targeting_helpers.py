@@ -30,7 +30,9 @@ def make_db():
 def load_generated(tmp_dir, owner, physicians=1000, seed=11):
     subprocess.run([BIN, "bench", "gen", "--physicians", str(physicians), "--seed", str(seed), "--out", tmp_dir],
                    check=True, capture_output=True)
-    r = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "load-release.py"), BIN, tmp_dir, owner],
+    storage = os.path.join(tmp_dir, "storage")  # raw-file archive of the loads, thrown away with tmp_dir
+    r = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "load-release.py"), BIN, tmp_dir, owner,
+                        storage],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
 
