@@ -174,6 +174,28 @@ TEST_F(RecomputeTest, DecilesPartitionByVolumeAndValuesMatchTheSource) {
     EXPECT_EQ(RecomputeOrg(*conn_, org_).metric_rows, 2 * 1003);
 }
 
+TEST_F(RecomputeTest, BrandBasketsMatchBrandRowsCaseInsensitively) {
+    conn_->ExecScript("BEGIN; SELECT set_config('rounds.admin', 'on', true)");
+    std::vector<db::Param> p{org_};
+    std::string brand = std::string(
+        conn_
+            ->Exec("INSERT INTO crm.market (org_id, name, partd_brand_names) VALUES ($1, 'Statins', '{LIPITOR}') "
+                   "RETURNING id",
+                   p)
+            .Get(0, 0));
+    conn_->ExecScript("COMMIT");
+    RecomputeOrg(*conn_, org_, brand);
+    conn_->ExecScript("BEGIN; SELECT set_config('rounds.admin', 'on', true)");
+    std::vector<db::Param> q{org_, brand};
+    db::Result r = conn_->Exec(
+        "SELECT count(*), sum(volume) = (SELECT sum(tot_clms) FROM ref.partd_drug WHERE brand_name = 'Lipitor') "
+        "FROM mkt.market_metric WHERE org_id = $1 AND market_id = $2",
+        q);
+    EXPECT_EQ(r.GetInt(0, 0), 2 * 1003);
+    EXPECT_TRUE(r.GetBool(0, 1));
+    conn_->ExecScript("COMMIT");
+}
+
 TEST_F(RecomputeTest, RunsOnlyInsideItsOrganisation) {
     // Another organisation's recompute never touches this one's rows (RLS + org filter).
     RecomputeOrg(*conn_, org_);

@@ -293,34 +293,63 @@ SELECT DISTINCT ON (down.ancestor, m.npi) $1::uuid, down.ancestor, m.npi, m.addr
  ORDER BY down.ancestor, m.npi, m.address_id
 )sql"};
 
-/// Every metric of one market ($1 org, $2 market) for every data year, replacing the previous computation.
+/// The basket of one market, normalised for the recompute: upper-case arrays (PostgreSQL array literals) and the
+/// effective weights and target hospitals (market's plus the organisation's). $1 org, $2 market, $3 default weights.
+inline constexpr db::Statement kMarketBasket{"mkt_market_basket", R"sql(
+SELECT ARRAY(SELECT upper(x) FROM unnest(mk.partd_generic_names) x)::text,
+       ARRAY(SELECT upper(x) FROM unnest(mk.partd_brand_names) x)::text,
+       ARRAY(SELECT upper(x) FROM unnest(mk.hcpcs_codes) x)::text,
+       ARRAY(SELECT upper(x) FROM unnest(mk.own_products) x)::text,
+       ARRAY(SELECT upper(x) FROM unnest(mk.competitor_products) x)::text,
+       ARRAY(SELECT upper(x) FROM unnest(mk.own_manufacturers) x)::text,
+       ARRAY(SELECT upper(x) FROM unnest(mk.competitor_manufacturers) x)::text,
+       (mk.target_ccns || coalesce(s.target_ccns, '{}'))::text,
+       coalesce(s.weights, $3::jsonb)::text
+  FROM crm.market mk LEFT JOIN crm.market_settings s ON s.org_id = mk.org_id
+ WHERE mk.org_id = $1::uuid AND mk.id = $2::uuid AND mk.deleted_at IS NULL
+)sql"};
+
+/// The exact Part D generic names (and data years) matching an upper-case list ($1), found by a loose index scan
+/// over partd_drug_generic_idx (one probe per distinct (year, name), not a pass over every row), so the basket
+/// rows can then be fetched through that index.
+inline constexpr db::Statement kResolveGenerics{"mkt_resolve_generics", R"sql(
+WITH RECURSIVE names(data_year, generic_name) AS (
+    (SELECT data_year, generic_name FROM ref.partd_drug ORDER BY data_year, generic_name LIMIT 1)
+    UNION ALL
+    SELECT nx.data_year, nx.generic_name FROM names,
+           LATERAL (SELECT d.data_year, d.generic_name FROM ref.partd_drug d
+                     WHERE (d.data_year, d.generic_name) > (names.data_year, names.generic_name)
+                     ORDER BY d.data_year, d.generic_name LIMIT 1) nx)
+SELECT coalesce(array_agg(DISTINCT generic_name), '{}')::text, coalesce(array_agg(DISTINCT data_year), '{}')::text
+  FROM names WHERE upper(generic_name) = ANY ($1::text[])
+)sql"};
+
+/// Every metric of one market for every data year, replacing the previous computation. Parameters: $1 org,
+/// $2 market, $3 weights (jsonb), $4 data years and $5 exact generic names of the basket (from kResolveGenerics),
+/// $6 brand names, $7 HCPCS codes, $8 own products, $9 competitor products, $10 own and $11 competitor
+/// manufacturers (all upper case), $12 target CCNs. Bound values let the planner use the generic-name index and
+/// drop the branches of empty lists.
 /// Volume: Part D claims of basket drugs + Part B services of basket HCPCS codes; deciles: ntile(10) by volume
 /// (ties broken by NPI) among the market's prescribers/performers of the year, nationally and per state.
 inline constexpr db::Statement kRecomputeMetrics{"mkt_recompute_metrics", R"sql(
-WITH st AS (SELECT s.weights, s.target_ccns FROM crm.market_settings s WHERE s.org_id = $1::uuid),
-m AS (
-    SELECT ARRAY(SELECT upper(x) FROM unnest(mk.partd_generic_names) x) AS gen,
-           ARRAY(SELECT upper(x) FROM unnest(mk.partd_brand_names) x) AS brand,
-           ARRAY(SELECT upper(x) FROM unnest(mk.hcpcs_codes) x) AS hcpcs,
-           ARRAY(SELECT upper(x) FROM unnest(mk.own_products) x) AS own,
-           ARRAY(SELECT upper(x) FROM unnest(mk.competitor_products) x) AS comp,
-           ARRAY(SELECT upper(x) FROM unnest(mk.own_manufacturers) x) AS own_mfr,
-           ARRAY(SELECT upper(x) FROM unnest(mk.competitor_manufacturers) x) AS comp_mfr,
-           mk.target_ccns || coalesce((SELECT target_ccns FROM st), '{}') AS ccns,
-           coalesce((SELECT weights FROM st), $3::jsonb) AS w
-      FROM crm.market mk WHERE mk.org_id = $1::uuid AND mk.id = $2::uuid AND mk.deleted_at IS NULL),
-basket AS (
+WITH basket AS (
     SELECT d.npi, d.data_year, d.state, d.tot_clms::float8 AS vol, d.tot_benes::bigint AS benes,
            coalesce(d.tot_drug_cst_cents, 0) AS cost,
-           upper(d.brand_name) = ANY (m.own) AS is_own, upper(d.brand_name) = ANY (m.comp) AS is_comp
-      FROM ref.partd_drug d, m
-     WHERE d.removed_at IS NULL AND (upper(d.generic_name) = ANY (m.gen) OR upper(d.brand_name) = ANY (m.brand))
+           upper(d.brand_name) = ANY ($8::text[]) AS is_own, upper(d.brand_name) = ANY ($9::text[]) AS is_comp
+      FROM ref.partd_drug d
+     WHERE d.data_year = ANY ($4::smallint[]) AND d.generic_name = ANY ($5::text[]) AND d.removed_at IS NULL
+    UNION ALL
+    SELECT d.npi, d.data_year, d.state, d.tot_clms::float8, d.tot_benes::bigint, coalesce(d.tot_drug_cst_cents, 0),
+           upper(d.brand_name) = ANY ($8::text[]), upper(d.brand_name) = ANY ($9::text[])
+      FROM ref.partd_drug d
+     WHERE cardinality($6::text[]) > 0 AND upper(d.brand_name) = ANY ($6::text[])
+       AND NOT (d.generic_name = ANY ($5::text[])) AND d.removed_at IS NULL
     UNION ALL
     SELECT s.npi, s.data_year, s.state, s.tot_srvcs, s.tot_benes::bigint,
            round(coalesce(s.avg_mdcr_pymt_amt, 0) * coalesce(s.tot_srvcs, 0) * 100)::bigint,
-           upper(s.hcpcs_code) = ANY (m.own), upper(s.hcpcs_code) = ANY (m.comp)
-      FROM ref.partb_service s, m
-     WHERE cardinality(m.hcpcs) > 0 AND s.removed_at IS NULL AND upper(s.hcpcs_code) = ANY (m.hcpcs)),
+           s.hcpcs_code = ANY ($8::text[]), s.hcpcs_code = ANY ($9::text[])
+      FROM ref.partb_service s
+     WHERE cardinality($7::text[]) > 0 AND upper(s.hcpcs_code) = ANY ($7::text[]) AND s.removed_at IS NULL),
 agg AS (
     SELECT npi, data_year, max(state) AS state, sum(coalesce(vol, 0)) AS volume, sum(benes)::bigint AS benes,
            sum(cost)::bigint AS cost, coalesce(sum(vol) FILTER (WHERE is_own), 0) AS own_v,
@@ -328,13 +357,14 @@ agg AS (
       FROM basket GROUP BY npi, data_year HAVING sum(coalesce(vol, 0)) > 0),
 pay AS (
     SELECT p.npi, p.program_year AS data_year,
-           coalesce(sum(p.amount_cents) FILTER (WHERE upper(p.payer_name) = ANY (m.comp_mfr)), 0) AS comp_pay,
-           coalesce(sum(p.amount_cents) FILTER (WHERE upper(p.payer_name) = ANY (m.own_mfr)), 0) AS own_pay
-      FROM ref.npi_open_payment_year p, m
-     WHERE p.payment_kind = 'general' AND cardinality(m.comp_mfr) + cardinality(m.own_mfr) > 0
-       AND (upper(p.payer_name) = ANY (m.comp_mfr) OR upper(p.payer_name) = ANY (m.own_mfr))
+           coalesce(sum(p.amount_cents) FILTER (WHERE upper(p.payer_name) = ANY ($11::text[])), 0) AS comp_pay,
+           coalesce(sum(p.amount_cents) FILTER (WHERE upper(p.payer_name) = ANY ($10::text[])), 0) AS own_pay
+      FROM ref.npi_open_payment_year p
+     WHERE cardinality($10::text[]) + cardinality($11::text[]) > 0 AND p.payment_kind = 'general'
+       AND (upper(p.payer_name) = ANY ($11::text[]) OR upper(p.payer_name) = ANY ($10::text[]))
      GROUP BY 1, 2),
-aff AS (SELECT DISTINCT a.npi FROM ref.affiliation a, m WHERE a.removed_at IS NULL AND a.ccn = ANY (m.ccns)),
+aff AS (SELECT DISTINCT a.npi FROM ref.affiliation a
+         WHERE cardinality($12::text[]) > 0 AND a.removed_at IS NULL AND a.ccn = ANY ($12::text[])),
 base AS (
     SELECT a.npi, a.data_year, a.state, a.volume, a.benes, a.cost, pv.volume AS prev,
            CASE WHEN pv.volume > 0 THEN a.volume / pv.volume - 1 END AS growth,
@@ -354,7 +384,12 @@ scored AS (
            CASE WHEN b.comp_pay > 0
                 THEN cume_dist() OVER (PARTITION BY b.data_year, b.comp_pay > 0 ORDER BY b.comp_pay) ELSE 0 END
                AS pay_rank
-      FROM base b)
+      FROM base b),
+w AS (SELECT coalesce(($3::jsonb->>'decile')::float8, 0) AS decile,
+             coalesce(($3::jsonb->>'growth')::float8, 0) AS growth,
+             coalesce(($3::jsonb->>'competitor_share')::float8, 0) AS comp_share,
+             coalesce(($3::jsonb->>'competitor_payments')::float8, 0) AS comp_pay,
+             coalesce(($3::jsonb->>'affiliation')::float8, 0) AS affiliation)
 INSERT INTO mkt.market_metric (org_id, market_id, data_year, npi, state, volume, beneficiaries, cost_cents,
                                prev_volume, growth, own_volume, competitor_volume, own_share, competitor_share,
                                competitor_payments_cents, own_payments_cents, affiliated, decile_national,
@@ -362,17 +397,14 @@ INSERT INTO mkt.market_metric (org_id, market_id, data_year, npi, state, volume,
 SELECT $1::uuid, $2::uuid, s.data_year, s.npi, s.state, s.volume, s.benes, s.cost, s.prev, s.growth, s.own_v,
        s.comp_v, s.own_share, s.comp_share, s.comp_pay, s.own_pay, s.affiliated, s.dn,
        CASE WHEN s.state IS NOT NULL THEN s.ds END,
-       -- Target score 0..100: weighted mean of components scaled to 0..1 (docs/markets.md).
-       100 * (coalesce((m.w->>'decile')::float8, 0) * s.dn / 10.0
-            + coalesce((m.w->>'growth')::float8, 0) * (least(greatest(coalesce(s.growth, 0), -0.5), 0.5) + 0.5)
-            + coalesce((m.w->>'competitor_share')::float8, 0) * coalesce(s.comp_share, 0)
-            + coalesce((m.w->>'competitor_payments')::float8, 0) * s.pay_rank
-            + coalesce((m.w->>'affiliation')::float8, 0) * (CASE WHEN s.affiliated THEN 1 ELSE 0 END))
-           / greatest(coalesce((m.w->>'decile')::float8, 0) + coalesce((m.w->>'growth')::float8, 0)
-                      + coalesce((m.w->>'competitor_share')::float8, 0)
-                      + coalesce((m.w->>'competitor_payments')::float8, 0)
-                      + coalesce((m.w->>'affiliation')::float8, 0), 1e-9)
-  FROM scored s, m
+       -- Target score 0..100: weighted mean of components scaled to 0..1 (docs/targeting.md).
+       100 * (w.decile * s.dn / 10.0
+            + w.growth * (least(greatest(coalesce(s.growth, 0), -0.5), 0.5) + 0.5)
+            + w.comp_share * coalesce(s.comp_share, 0)
+            + w.comp_pay * s.pay_rank
+            + w.affiliation * (CASE WHEN s.affiliated THEN 1 ELSE 0 END))
+           / greatest(w.decile + w.growth + w.comp_share + w.comp_pay + w.affiliation, 1e-9)
+  FROM scored s, w
 )sql"};
 
 /// Deciles of one market within each territory ($1 org, $2 market), from the metrics and memberships.
