@@ -95,8 +95,8 @@ RecomputeStats RecomputeOrg(db::SyncConnection& conn, const std::string& org_id,
     if (market_id) {
         markets.push_back(*market_id);
     } else {
-        Run(conn, sql::kDeleteMembers, {org_id});
-        stats.member_rows += Run(conn, sql::kRefreshMembers, {org_id}).Affected();
+        Run(conn, sql::kDeleteMembers, {org_id, std::nullopt});
+        stats.member_rows += Run(conn, sql::kRefreshMembers, {org_id, std::nullopt}).Affected();
         stats.member_rows += Run(conn, sql::kRefreshContainerMembers, {org_id}).Affected();
         db::Result ids = Run(conn, sql::kLiveMarketIds, {org_id});
         for (int i = 0; i < ids.Rows(); ++i) {
@@ -106,6 +106,8 @@ RecomputeStats RecomputeOrg(db::SyncConnection& conn, const std::string& org_id,
     for (const auto& m : markets) {
         RecomputeMarket(conn, org_id, m, stats);
     }
+    // Changes that queued further recomputes before this one began are covered: drop those jobs.
+    Run(conn, sql::kSupersedeJobs, {org_id, market_id ? db::Param(*market_id) : std::nullopt});
     tx.Commit();
     stats.seconds = Since(t0);
     core::LogInfo("markets_recomputed", {{"org_id", org_id},

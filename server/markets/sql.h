@@ -247,21 +247,24 @@ inline constexpr db::Statement kWorkerScope{
     "SELECT set_config('rounds.org_id', $1, true), set_config('rounds.role', 'admin', true), "
     "set_config('rounds.user_id', '', true)"};
 
-inline constexpr db::Statement kDeleteMembers{"mkt_delete_members",
-                                              "DELETE FROM mkt.territory_member WHERE org_id = $1::uuid"};
+/// Members of the organisation ($1), or of one territory ($2).
+inline constexpr db::Statement kDeleteMembers{
+    "mkt_delete_members",
+    "DELETE FROM mkt.territory_member WHERE org_id = $1::uuid AND ($2::uuid IS NULL OR territory_id = $2::uuid)"};
 inline constexpr db::Statement kDeleteMetrics{
     "mkt_delete_metrics", "DELETE FROM mkt.market_metric WHERE org_id = $1::uuid AND market_id = $2::uuid"};
 inline constexpr db::Statement kDeleteTerritoryDeciles{
     "mkt_delete_territory_deciles",
     "DELETE FROM mkt.territory_decile WHERE org_id = $1::uuid AND market_id = $2::uuid"};
 
-/// Physicians of every live territory of the organisation ($1). A physician is in a territory when one of its
-/// geocoded practice locations is covered by the area or has one of its ZIPs (and that ZIP is not excluded);
-/// the location kept is the NPPES primary one when it qualifies. Territories with neither an area nor ZIPs
-/// (regions, districts drawn only through their children) get the union of their descendants.
+/// Physicians of every live territory of the organisation ($1), or of one ($2). A physician is in a territory when one
+/// of its geocoded practice locations is covered by the area or has one of its ZIPs (and that ZIP is not excluded); the
+/// location kept is the NPPES primary one when it qualifies. Territories with neither an area nor ZIPs (regions,
+/// districts drawn only through their children) are containers: kRefreshContainerMembers.
 inline constexpr db::Statement kRefreshMembers{"mkt_refresh_members", R"sql(
 WITH t AS (SELECT id, geom::geography AS geog, zips, excluded_zips FROM crm.territory
-       WHERE org_id = $1::uuid AND deleted_at IS NULL),
+       WHERE org_id = $1::uuid AND deleted_at IS NULL AND ($2::uuid IS NULL OR id = $2::uuid)
+         AND (geom IS NOT NULL OR cardinality(zips) > 0)),
 hit AS (
     SELECT t.id AS territory_id, a.npi, a.address_id, a.zip5, a.geog, a.source, t.excluded_zips
       FROM t JOIN ref.physician_address a ON a.removed_at IS NULL AND a.geog IS NOT NULL AND t.geog IS NOT NULL
@@ -278,7 +281,8 @@ INSERT INTO mkt.territory_member (org_id, territory_id, npi, address_id, zip5, l
 SELECT $1::uuid, territory_id, npi, address_id, zip5, lat, lng FROM leaf
 )sql"};
 
-/// Containers (no area, no ZIPs) receive the union of their descendants' members (run after kRefreshMembers).
+/// Containers (no area, no ZIPs) receive the union of their descendants' members (run after kRefreshMembers, by
+/// the organisation-wide recompute only: a container can hold most of an organisation's physicians).
 inline constexpr db::Statement kRefreshContainerMembers{"mkt_refresh_container_members", R"sql(
 WITH RECURSIVE live AS (SELECT id, parent_id, geom IS NULL AND cardinality(zips) = 0 AS container
                           FROM crm.territory WHERE org_id = $1::uuid AND deleted_at IS NULL),
@@ -425,6 +429,14 @@ inline constexpr db::Statement kRecordRun{
     "WHERE org_id = $1::uuid AND market_id = $2::uuid), '{}') "
     "ON CONFLICT (org_id, market_id) DO UPDATE SET computed_at = now(), rows = EXCLUDED.rows, "
     "duration_ms = EXCLUDED.duration_ms, data_years = EXCLUDED.data_years"};
+
+/// Queued recompute jobs made redundant by the recompute running now ($1 org, $2 market or NULL for the whole
+/// organisation): queued before this transaction began, so their changes are already visible to it.
+inline constexpr db::Statement kSupersedeJobs{
+    "mkt_supersede_jobs",
+    "UPDATE ops.job SET status = 'done', finished_at = clock_timestamp(), last_error = 'superseded' "
+    "WHERE kind = 'markets.recompute' AND status = 'queued' AND created_at < now() "
+    "AND payload->>'org_id' = $1::text AND ($2::text IS NULL OR payload->>'market_id' = $2::text)"};
 
 inline constexpr db::Statement kOrgsWithMarkets{"mkt_orgs_with_markets", "SELECT mkt.orgs_with_markets()"};
 

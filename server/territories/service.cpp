@@ -25,6 +25,9 @@ using markets::Doc;
 
 namespace {
 
+/// Practice locations up to which a territory write refreshes the territory's members itself (about 0.5 s).
+constexpr int64_t kSyncMemberLimit = 50000;
+
 db::Param ListParam(const std::optional<std::vector<std::string>>& v) {
     return v ? db::Param(markets::api::JsonList(*v)) : std::nullopt;
 }
@@ -55,13 +58,34 @@ asio::awaitable<void> Audit(db::Lease& lease, const http::Principal& who, std::s
     co_await auth::WriteAudit(lease, e);
 }
 
-/// Rebuilds the organisation's territory memberships in the writer's transaction and queues the recompute of
-/// the market deciles that depend on them.
-asio::awaitable<void> RefreshMembers(db::Lease& lease, const std::string& org) {
-    co_await lease.Exec(markets::sql::kDeleteMembers, org);
-    co_await lease.Exec(markets::sql::kRefreshMembers, org);
-    co_await lease.Exec(markets::sql::kRefreshContainerMembers, org);
+/// Rebuilds the members of the territories `ids` in the writer's transaction (so a write is never visible without
+/// its members) and queues the organisation's recompute, which refreshes the containers (territories drawn only
+/// through their children) and the market deciles that depend on membership. A territory covering more than
+/// kSyncMemberLimit practice locations is left to that job too (returned, so the response can say so): a spatial
+/// join over hundreds of thousands of locations does not fit a request's statement timeout.
+asio::awaitable<std::vector<std::string>> RefreshMembers(db::Lease& lease, const std::string& org,
+                                                         const std::vector<std::string>& ids) {
+    std::vector<std::string> deferred;
+    for (const auto& id : ids) {
+        db::Result n = co_await lease.Exec(sql::kCandidateLocations, org, id, kSyncMemberLimit + 1);
+        if (n.GetInt(0, 0) > kSyncMemberLimit) {
+            deferred.push_back(id);
+            continue;
+        }
+        co_await lease.Exec(markets::sql::kDeleteMembers, org, id);
+        co_await lease.Exec(markets::sql::kRefreshMembers, org, id);
+    }
     co_await lease.Exec(markets::sql::kEnqueueRecompute, org, std::nullopt);
+    co_return deferred;
+}
+
+/// Adds "members_deferred": true to a territory's JSON when its members are left to the recompute job.
+std::string WithDeferral(std::string territory_json, bool deferred) {
+    if (!deferred) {
+        return territory_json;
+    }
+    territory_json.pop_back();
+    return territory_json + ", \"members_deferred\" : true}";
 }
 
 /// 422 with one field error per problem.
@@ -398,9 +422,10 @@ asio::awaitable<Doc> TerritoryService::Create(const http::Principal& who, Territ
                                        Opt(g.geojson), ListParam(in.zips), Opt(in.client_id), who.user_id);
     std::string id(r.Get(0, 0));
     co_await AssignUsers(lease, who, id, in.user_ids);
-    co_await RefreshMembers(lease, who.org_id);
+    std::vector<std::string> refreshed{id};
+    std::vector<std::string> deferred = co_await RefreshMembers(lease, who.org_id, refreshed);
     db::Result t = co_await lease.Exec(sql::kGetTerritory, who.org_id, id);
-    Doc doc{WithReport(std::string(t.Get(0, 0)), g.report), t.GetInt(0, 1), true};
+    Doc doc{WithDeferral(WithReport(std::string(t.Get(0, 0)), g.report), !deferred.empty()), t.GetInt(0, 1), true};
     std::optional<std::string> repair_detail;
     if (g.report.at("repaired").as_bool()) {
         repair_detail = json::serialize(g.report);
@@ -480,9 +505,10 @@ asio::awaitable<Doc> TerritoryService::Update(const http::Principal& who, std::s
                         in.parent_id ? "true" : "false", Opt(parent), geometry_given ? "true" : "false", Opt(g.geojson),
                         ListParam(in.zips), ListParam(in.excluded_zips));
     co_await AssignUsers(lease, who, id, in.user_ids);
-    co_await RefreshMembers(lease, who.org_id);
+    std::vector<std::string> refreshed{id};
+    std::vector<std::string> deferred = co_await RefreshMembers(lease, who.org_id, refreshed);
     db::Result t = co_await lease.Exec(sql::kGetTerritory, who.org_id, id);
-    Doc doc{WithReport(std::string(t.Get(0, 0)), g.report), t.GetInt(0, 1), false};
+    Doc doc{WithDeferral(WithReport(std::string(t.Get(0, 0)), g.report), !deferred.empty()), t.GetInt(0, 1), false};
     std::optional<std::string> repair_detail;
     if (g.report.at("repaired").as_bool()) {
         repair_detail = json::serialize(g.report);
@@ -512,7 +538,8 @@ asio::awaitable<void> TerritoryService::Delete(const http::Principal& who, std::
     }
     std::string before(cur.Get(0, 0));
     co_await lease.Exec(sql::kDeleteTerritory, who.org_id, id);
-    co_await RefreshMembers(lease, who.org_id);
+    std::vector<std::string> refreshed{id};
+    co_await RefreshMembers(lease, who.org_id, refreshed);
     co_await Audit(lease, who, "territories.territory.delete", id, before, std::nullopt, client);
     co_await tx.Commit();
 }
@@ -675,7 +702,7 @@ asio::awaitable<std::string> TerritoryService::AcceptAlignment(const http::Princ
         co_await lease.Exec(sql::kMoveZipIn, who.org_id, m.to, m.zip);
     }
     if (!moves.empty()) {
-        co_await RefreshMembers(lease, who.org_id);
+        co_await RefreshMembers(lease, who.org_id, ids);
     }
     db::Result after = co_await lease.Exec(sql::kZipsOf, who.org_id, markets::api::JsonList(ids));
     std::optional<std::string> zips_before, zips_after;

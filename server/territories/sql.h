@@ -16,6 +16,8 @@ namespace rounds::territories::sql {
     "'physicians', (SELECT count(*) FROM mkt.territory_member m WHERE m.org_id = " t ".org_id "                      \
     "  AND m.territory_id = " t ".id), "                                                                             \
     "'area_km2', round((ST_Area(" t ".geom::geography) / 1e6)::numeric, 3), "                                       \
+    "'recompute_pending', EXISTS (SELECT 1 FROM ops.job j WHERE j.kind = 'markets.recompute' "                     \
+    "  AND j.status IN ('queued', 'running') AND (j.payload = '{}'::jsonb OR j.payload->>'org_id' = " t ".org_id::text)), " \
     "'client_id', " t ".client_id, 'version', " t ".version, "                                                       \
     "'created_at', to_char(" t ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "             \
     "'updated_at', to_char(" t ".updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))"
@@ -125,6 +127,19 @@ inline constexpr db::Statement kDeleteTerritory{
     "WITH a AS (UPDATE crm.territory_user SET deleted_at = now() WHERE org_id = $1 AND territory_id = $2 "
     "AND deleted_at IS NULL) UPDATE crm.territory SET deleted_at = now() WHERE org_id = $1 AND id = $2 "
     "AND deleted_at IS NULL RETURNING version"};
+
+/// Practice locations a territory's area or ZIPs cover, counted up to $3 (cheap: the spatial and ZIP indexes stop
+/// at the limit). Decides whether a write refreshes the members itself or leaves them to the recompute job.
+inline constexpr db::Statement kCandidateLocations{"ter_candidate_locations", R"sql(
+SELECT count(*) FROM (
+    SELECT 1 FROM crm.territory t
+      JOIN ref.physician_address a ON a.removed_at IS NULL AND a.geog IS NOT NULL AND ST_Covers(t.geom::geography, a.geog)
+     WHERE t.org_id = $1 AND t.id = $2 AND t.geom IS NOT NULL AND t.deleted_at IS NULL
+    UNION ALL
+    SELECT 1 FROM crm.territory t JOIN ref.physician_address a ON a.zip5 = ANY (t.zips) AND a.removed_at IS NULL
+     WHERE t.org_id = $1 AND t.id = $2 AND t.deleted_at IS NULL
+    LIMIT $3) x
+)sql"};
 
 /// Physicians of a territory, by NPI (keyset on npi).
 inline constexpr db::Statement kMembers{
