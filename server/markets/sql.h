@@ -241,11 +241,12 @@ inline constexpr db::Statement kTerritoryTargets{
 
 // ---- Recompute (set-based; run by the job "markets.recompute", `rounds markets recompute` and the benchmark) ---
 
-/// Opens the organisation's scope for a worker transaction (no user; RLS reads rounds.org_id).
+/// Opens the organisation's scope for a worker transaction (no user; RLS reads rounds.org_id), with room for the
+/// recompute's sorts and hashes in memory.
 inline constexpr db::Statement kWorkerScope{
     "mkt_worker_scope",
     "SELECT set_config('rounds.org_id', $1, true), set_config('rounds.role', 'admin', true), "
-    "set_config('rounds.user_id', '', true)"};
+    "set_config('rounds.user_id', '', true), set_config('work_mem', '64MB', true)"};
 
 /// Members of the organisation ($1), or of one territory ($2).
 inline constexpr db::Statement kDeleteMembers{
