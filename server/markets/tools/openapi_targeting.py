@@ -202,6 +202,8 @@ SCHEMAS.update({
     "Territory": obj({"id": s(format="uuid"), "name": s(), "level": LEVEL, "parent_id": s(format="uuid", nullable=True),
                       "geometry": GEOMETRY, "zips": STRS, "excluded_zips": dict(STRS, description="ZIPs moved out of the area by an alignment"),
                       "user_ids": arr(s(format="uuid")), "physicians": INT, "area_km2": NNUM,
+                      "recompute_pending": {"type": "boolean", "description": "A recompute of the organisation's derived data (container members, deciles) is queued or running"},
+                      "members_deferred": {"type": "boolean", "description": "Only on writes: the members of this large territory are rebuilt by the recompute job"},
                       "client_id": s(nullable=True), "version": INT, "created_at": s(format="date-time"),
                       "updated_at": s(format="date-time"),
                       "repair_report": {"type": "object", "description": "Only when repair=true changed the geometry",
