@@ -17,10 +17,10 @@ cleanup() { rm -rf "$TMP"; psql -X -q "$ROUNDS_SCRIPT_SUPER_URL" -c "DROP DATABA
 trap cleanup EXIT
 
 psql -X -q "$ROUNDS_SCRIPT_SUPER_URL" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
-  -c "CREATE DATABASE $DB OWNER rounds_owner TEMPLATE rounds_template"
+  -c "CREATE DATABASE $DB OWNER rounds_owner TEMPLATE rounds_template" 2>/dev/null
 URL="${ROUNDS_SCRIPT_OWNER_URL%/*}/$DB"
 "$BIN" migrate --database-url "$URL" --log-level warn >/dev/null
 "$BIN" bench gen --physicians "$N" --seed 5 --out "$TMP/gen" >/dev/null
 /usr/bin/python3 scripts/load-release.py "$BIN" "$TMP/gen" "$URL" "$TMP/store" >/dev/null
-psql -X -q "$URL" -c "VACUUM ANALYZE"
+psql -X -q "$URL" -c "VACUUM ANALYZE" 2>/dev/null  # catalog warnings: the owner is no superuser
 "$BIN" bench markets --database-url "$URL" --repeats 3 --log-level warn
