@@ -5,6 +5,8 @@
 #include "crm/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
+#include "markets/service.h"
+#include "territories/service.h"
 #include "physicians/service.h"
 
 namespace rounds::app {
@@ -17,6 +19,9 @@ struct AppContext {
     auth::SsoService* sso = nullptr;  // single sign-on (OIDC, SAML)
     http::Metrics* metrics = nullptr;
     crm::CrmService* crm = nullptr;
+    // Targeting (markets, territories)
+    markets::MarketService* markets = nullptr;
+    territories::TerritoryService* territories = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

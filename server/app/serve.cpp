@@ -182,6 +182,10 @@ int RunServe(const core::Config& config) {
     }
 
     crm::CrmService crm_service(pool, config.storage_dir);
+    // Targeting (markets, territories)
+    markets::MarketService market_service(pool);
+    territories::TerritoryService territory_service(pool);
+
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
@@ -189,6 +193,8 @@ int RunServe(const core::Config& config) {
     ctx.physicians = &physician_service;
     ctx.crm = &crm_service;
     ctx.metrics = &metrics;
+    ctx.markets = &market_service;
+    ctx.territories = &territory_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
 
