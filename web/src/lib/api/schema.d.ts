@@ -1597,6 +1597,235 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/markets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Markets of the organisation (everyone in it reads them) */
+    get: operations['listMarkets'];
+    put?: never;
+    /** Define a market: a basket of Part D names and/or HCPCS codes with own and competitor products and manufacturers (201; 200 when client_id was seen). Queues a recompute. */
+    post: operations['createMarket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/markets/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Targeting settings: score weights, target hospitals, workload model */
+    get: operations['getMarketSettings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change targeting settings (audited; queues a recompute) */
+    patch: operations['updateMarketSettings'];
+    trace?: never;
+  };
+  '/api/v1/markets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One market */
+    get: operations['getMarket'];
+    put?: never;
+    post?: never;
+    /** Delete a market (soft delete; its metrics are dropped) */
+    delete: operations['deleteMarket'];
+    options?: never;
+    head?: never;
+    /** Change a market (audited with before/after; queues a recompute) */
+    patch: operations['updateMarket'];
+    trace?: never;
+  };
+  '/api/v1/markets/{id}/recompute': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a recompute of the market's metrics (job markets.recompute) */
+    post: operations['recomputeMarket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/markets/{id}/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Totals, own share, competitor payments and decile bands per data year */
+    get: operations['marketSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/markets/{id}/physicians': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Metrics per physician within the market (national), sortable, paginated */
+    get: operations['marketPhysicians'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/markets/{id}/targets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Target list of one territory (default sort -score); format=csv exports every row (audited as markets.targets.export) */
+    get: operations['marketTargets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/territories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Territories the caller may read (admins: all; others: assigned to them or their team, and below) */
+    get: operations['listTerritories'];
+    put?: never;
+    /** Create a territory: area (GeoJSON) and/or ZIPs, parent, assigned users. Bad geometry or overlap with siblings: 422 naming the problem (repair=true repairs geometry) */
+    post: operations['createTerritory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/territories/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One territory */
+    get: operations['getTerritory'];
+    put?: never;
+    post?: never;
+    /** Delete a territory without children (soft delete) */
+    delete: operations['deleteTerritory'];
+    options?: never;
+    head?: never;
+    /** Change a territory (audited; memberships rebuilt) */
+    patch: operations['updateTerritory'];
+    trace?: never;
+  };
+  '/api/v1/territories/{id}/physicians': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Physicians of the territory (practice location covered by its area or in its ZIPs), by NPI */
+    get: operations['territoryPhysicians'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/territories/{id}/deciles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Physicians and targets per national and territory decile of a market */
+    get: operations['territoryDeciles'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/territories/{id}/balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Balance report across the territory's children: targets, market volume, visits and travel (docs/territories.md) */
+    get: operations['territoryBalance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/territories/{id}/alignment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Suggested whole-ZIP moves between neighbouring children that even out workload, as a diff with before/after */
+    get: operations['territoryAlignment'];
+    put?: never;
+    /** Apply the moves of a suggestion (audited; 409 when a move is stale) */
+    post: operations['acceptAlignment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3052,6 +3281,435 @@ export interface components {
       /** @description Live practice addresses in the ZIP */
       addresses: number;
       source: components['schemas']['SourceRelease'];
+    };
+    Market: {
+      name: string;
+      description?: string | null;
+      /** @description Part D generic names in the basket (case-insensitive) */
+      partd_generic_names: string[];
+      /** @description Part D brand names in the basket */
+      partd_brand_names: string[];
+      /** @description Part B HCPCS codes in the basket (5 characters) */
+      hcpcs_codes: string[];
+      /** @description The organisation's products: Part D brand names or HCPCS codes */
+      own_products?: string[];
+      /** @description Competitors' products: Part D brand names or HCPCS codes */
+      competitor_products?: string[];
+      /** @description Manufacturers as named in Open Payments (payer name) */
+      own_manufacturers?: string[];
+      /** @description Competitor manufacturers as named in Open Payments */
+      competitor_manufacturers?: string[];
+      /** @description Target hospitals (CCNs) of this market */
+      target_ccns?: string[];
+      /** Format: uuid */
+      id: string;
+      client_id?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    MarketCreate: {
+      name: string;
+      description?: string | null;
+      /** @description Part D generic names in the basket (case-insensitive) */
+      partd_generic_names?: string[];
+      /** @description Part D brand names in the basket */
+      partd_brand_names?: string[];
+      /** @description Part B HCPCS codes in the basket (5 characters) */
+      hcpcs_codes?: string[];
+      /** @description The organisation's products: Part D brand names or HCPCS codes */
+      own_products?: string[];
+      /** @description Competitors' products: Part D brand names or HCPCS codes */
+      competitor_products?: string[];
+      /** @description Manufacturers as named in Open Payments (payer name) */
+      own_manufacturers?: string[];
+      /** @description Competitor manufacturers as named in Open Payments */
+      competitor_manufacturers?: string[];
+      /** @description Target hospitals (CCNs) of this market */
+      target_ccns?: string[];
+      /** @description Makes retries idempotent */
+      client_id?: string;
+    };
+    MarketUpdate: {
+      name?: string;
+      description?: string | null;
+      /** @description Part D generic names in the basket (case-insensitive) */
+      partd_generic_names?: string[];
+      /** @description Part D brand names in the basket */
+      partd_brand_names?: string[];
+      /** @description Part B HCPCS codes in the basket (5 characters) */
+      hcpcs_codes?: string[];
+      /** @description The organisation's products: Part D brand names or HCPCS codes */
+      own_products?: string[];
+      /** @description Competitors' products: Part D brand names or HCPCS codes */
+      competitor_products?: string[];
+      /** @description Manufacturers as named in Open Payments (payer name) */
+      own_manufacturers?: string[];
+      /** @description Competitor manufacturers as named in Open Payments */
+      competitor_manufacturers?: string[];
+      /** @description Target hospitals (CCNs) of this market */
+      target_ccns?: string[];
+    };
+    MarketList: {
+      items: components['schemas']['Market'][];
+      next_cursor: string | null;
+    };
+    MarketSettings: {
+      weights: {
+        decile?: number;
+        growth?: number;
+        competitor_share?: number;
+        competitor_payments?: number;
+        affiliation?: number;
+      };
+      target_ccns: string[];
+      target_min_decile: number;
+      /** @description decile ("1".."10") -> calls per year */
+      calls_per_year: {
+        [key: string]: number;
+      };
+      visit_minutes: number;
+      visits_per_day: number;
+      road_factor: number;
+      speed_kmh: number;
+      /** @description 0 while the defaults were never changed */
+      version: number;
+    };
+    MarketSettingsUpdate: {
+      weights?: {
+        decile?: number;
+        growth?: number;
+        competitor_share?: number;
+        competitor_payments?: number;
+        affiliation?: number;
+      };
+      target_ccns?: string[];
+      target_min_decile?: number;
+      calls_per_year?: {
+        [key: string]: number;
+      };
+      visit_minutes?: number;
+      visits_per_day?: number;
+      road_factor?: number;
+      speed_kmh?: number;
+    };
+    RecomputeQueued: {
+      queued: boolean;
+      job_id: number | null;
+    };
+    MarketSummary: {
+      market: components['schemas']['Market'];
+      computed?: {
+        /** Format: date-time */
+        computed_at?: string;
+        rows?: number;
+        duration_ms?: number;
+        data_years?: number[];
+      } | null;
+      pending_recompute: boolean;
+      years: ({
+        data_year?: number;
+        physicians?: number;
+        volume?: number;
+        beneficiaries?: number | null;
+        cost_cents?: number;
+        currency?: string;
+        own_volume?: number;
+        competitor_volume?: number;
+        own_share?: number | null;
+        competitor_payments_cents?: number;
+        affiliated_physicians?: number;
+        deciles?: {
+          decile?: number;
+          physicians?: number;
+          volume?: number;
+          min_volume?: number;
+          max_volume?: number;
+        }[];
+      } & {
+        [key: string]: unknown;
+      })[];
+    };
+    MarketMetrics: {
+      npi: string;
+      data_year: number;
+      state?: string | null;
+      volume: number;
+      beneficiaries?: number | null;
+      cost_cents?: number;
+      currency?: string;
+      prev_volume?: number | null;
+      growth?: number | null;
+      own_volume?: number;
+      competitor_volume?: number;
+      own_share?: number | null;
+      competitor_share?: number | null;
+      competitor_payments_cents?: number;
+      own_payments_cents?: number;
+      affiliated?: boolean;
+      decile_national: number;
+      decile_state?: number | null;
+      score: number;
+    };
+    MarketPhysicianList: {
+      /** Format: uuid */
+      market_id?: string;
+      data_year?: number | null;
+      items: {
+        name?: string | null;
+        metrics?: components['schemas']['MarketMetrics'];
+      }[];
+      next_cursor: string | null;
+    };
+    TargetList: {
+      /** Format: uuid */
+      market_id?: string;
+      /** Format: uuid */
+      territory_id?: string;
+      data_year?: number | null;
+      items: {
+        npi?: string;
+        name?: string | null;
+        credential?: string | null;
+        city?: string | null;
+        state?: string | null;
+        zip5?: string | null;
+        lat?: number | null;
+        lng?: number | null;
+        decile_territory?: number | null;
+        metrics?: components['schemas']['MarketMetrics'];
+      }[];
+      next_cursor: string | null;
+    };
+    Territory: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @enum {string} */
+      level: 'nation' | 'region' | 'district' | 'territory';
+      /** Format: uuid */
+      parent_id: string | null;
+      /** @description GeoJSON Polygon or MultiPolygon, [longitude, latitude] in WGS 84 */
+      geometry?: {
+        /** @enum {string} */
+        type: 'Polygon' | 'MultiPolygon';
+        coordinates: unknown[];
+      } | null;
+      zips: string[];
+      /** @description ZIPs moved out of the area by an alignment */
+      excluded_zips?: string[];
+      user_ids: string[];
+      physicians?: number;
+      area_km2?: number | null;
+      /** @description A recompute of the organisation's derived data (container members, deciles) is queued or running */
+      recompute_pending?: boolean;
+      /** @description Only on writes: the members of this large territory are rebuilt by the recompute job */
+      members_deferred?: boolean;
+      client_id?: string | null;
+      version: number;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+      /** @description Only when repair=true changed the geometry */
+      repair_report?: {
+        repaired?: boolean;
+        changes?: string[];
+        invalid_reason?: string;
+      };
+    };
+    TerritoryCreate: {
+      name: string;
+      /** @enum {string} */
+      level: 'nation' | 'region' | 'district' | 'territory';
+      /** Format: uuid */
+      parent_id?: string | null;
+      /** @description GeoJSON Polygon or MultiPolygon, [longitude, latitude] in WGS 84 */
+      geometry?: {
+        /** @enum {string} */
+        type: 'Polygon' | 'MultiPolygon';
+        coordinates: unknown[];
+      } | null;
+      zips?: string[];
+      user_ids?: string[];
+      /** @description Makes retries idempotent */
+      client_id?: string;
+    };
+    TerritoryUpdate: {
+      name?: string;
+      /** @enum {string} */
+      level?: 'nation' | 'region' | 'district' | 'territory';
+      /** Format: uuid */
+      parent_id?: string | null;
+      /** @description GeoJSON Polygon or MultiPolygon, [longitude, latitude] in WGS 84 */
+      geometry?: {
+        /** @enum {string} */
+        type: 'Polygon' | 'MultiPolygon';
+        coordinates: unknown[];
+      } | null;
+      zips?: string[];
+      excluded_zips?: string[];
+      user_ids?: string[];
+    };
+    TerritoryList: {
+      items: components['schemas']['Territory'][];
+      next_cursor: string | null;
+    };
+    TerritoryPhysicianList: {
+      /** Format: uuid */
+      territory_id?: string;
+      items: {
+        npi?: string;
+        name?: string | null;
+        credential?: string | null;
+        line1?: string | null;
+        city?: string | null;
+        state?: string | null;
+        zip5?: string | null;
+        lat?: number | null;
+        lng?: number | null;
+        address_id?: number;
+      }[];
+      next_cursor: string | null;
+    };
+    TerritoryDeciles: {
+      /** Format: uuid */
+      territory_id?: string;
+      /** Format: uuid */
+      market_id?: string;
+      data_year?: number | null;
+      physicians?: number;
+      with_volume?: number;
+      targets?: number;
+      national?: {
+        decile?: number;
+        physicians?: number;
+        volume?: number;
+      }[];
+      territory?: {
+        decile?: number;
+        physicians?: number;
+      }[];
+    };
+    BalanceReport: {
+      /** Format: uuid */
+      parent_id?: string;
+      /** Format: uuid */
+      market_id?: string;
+      data_year?: number | null;
+      model?: {
+        target_min_decile?: number;
+        calls_per_year?: {
+          [key: string]: number;
+        };
+        visit_minutes?: number;
+        visits_per_day?: number;
+        road_factor?: number;
+        speed_kmh?: number;
+      };
+      territories?: {
+        /** Format: uuid */
+        territory_id?: string;
+        name?: string;
+        physicians?: number;
+        targets?: number;
+        market_volume?: number;
+        visits_per_year?: number;
+        visit_hours?: number;
+        travel_hours?: number;
+        workload_hours?: number;
+        target_area_km2?: number;
+      }[];
+      workload_spread_hours?: number;
+      mean_workload_hours?: number;
+    };
+    AlignmentSuggestion: {
+      /** Format: uuid */
+      parent_id?: string;
+      /** Format: uuid */
+      market_id?: string;
+      data_year?: number | null;
+      model?: {
+        target_min_decile?: number;
+        calls_per_year?: {
+          [key: string]: number;
+        };
+        visit_minutes?: number;
+        visits_per_day?: number;
+        road_factor?: number;
+        speed_kmh?: number;
+      };
+      moves?: {
+        zip: string;
+        /** Format: uuid */
+        from_territory_id: string;
+        /** Format: uuid */
+        to_territory_id: string;
+        from_name?: string;
+        to_name?: string;
+        physicians?: number;
+        targets?: number;
+        visits_per_year?: number;
+        market_volume?: number;
+      }[];
+      before?: {
+        /** Format: uuid */
+        territory_id?: string;
+        name?: string;
+        physicians?: number;
+        targets?: number;
+        market_volume?: number;
+        visits_per_year?: number;
+        visit_hours?: number;
+        travel_hours?: number;
+        workload_hours?: number;
+        target_area_km2?: number;
+      }[];
+      after?: {
+        /** Format: uuid */
+        territory_id?: string;
+        name?: string;
+        physicians?: number;
+        targets?: number;
+        market_volume?: number;
+        visits_per_year?: number;
+        visit_hours?: number;
+        travel_hours?: number;
+        workload_hours?: number;
+        target_area_km2?: number;
+      }[];
+      workload_spread_before_hours?: number;
+      workload_spread_after_hours?: number;
+    };
+    AlignmentAccept: {
+      moves: ({
+        zip: string;
+        /** Format: uuid */
+        from_territory_id: string;
+        /** Format: uuid */
+        to_territory_id: string;
+        from_name?: string;
+        to_name?: string;
+        physicians?: number;
+        targets?: number;
+        visits_per_year?: number;
+        market_volume?: number;
+      } & {
+        [key: string]: unknown;
+      })[];
+    };
+    AlignmentApplied: {
+      /** Format: uuid */
+      parent_id?: string;
+      applied?: number;
+      territories?: {
+        [key: string]: {
+          zips?: string[];
+          excluded_zips?: string[];
+        };
+      };
     };
   };
   responses: {
@@ -8536,6 +9194,808 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       503: components['responses']['Unavailable'];
+    };
+  };
+  listMarkets: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createMarket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarketCreate'];
+      };
+    };
+    responses: {
+      /** @description Already created with this client_id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Market'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Market'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMarketSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketSettings'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  updateMarketSettings: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version) read before; 412 when stale */
+        'If-Match'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarketSettingsUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketSettings'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMarket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Market'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteMarket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version) read before; 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateMarket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version) read before; 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarketUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Market'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recomputeMarket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecomputeQueued'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  marketSummary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketSummary'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  marketPhysicians: {
+    parameters: {
+      query?: {
+        /** @description Data year (default: the latest with metrics) */
+        year?: number;
+        /** @description volume, score, growth, competitor_share, competitor_payments, decile or npi; prefix - for descending */
+        sort?: string;
+        /** @description Two-letter state */
+        state?: string;
+        /** @description Lowest national decile */
+        min_decile?: number;
+        /** @description One physician */
+        npi?: string;
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarketPhysicianList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  marketTargets: {
+    parameters: {
+      query: {
+        /** @description Territory (one the caller may read) */
+        territory_id: string;
+        /** @description Data year (default: the latest with metrics) */
+        year?: number;
+        /** @description volume, score, growth, competitor_share, competitor_payments, decile or npi; prefix - for descending */
+        sort?: string;
+        /** @description Lowest national decile */
+        min_decile?: number;
+        /** @description json (default) or csv */
+        format?: 'json' | 'csv';
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TargetList'];
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  listTerritories: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description Children of this territory */
+        parent_id?: string;
+        /** @description nation, region, district or territory */
+        level?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TerritoryList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createTerritory: {
+    parameters: {
+      query?: {
+        /** @description true: repair bad geometry (close rings, swap lat/lng, ST_MakeValid) and report what changed */
+        repair?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TerritoryCreate'];
+      };
+    };
+    responses: {
+      /** @description Already created with this client_id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Territory'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Territory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused geometry or request, with a report naming the problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getTerritory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Territory'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteTerritory: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag (version) read before; 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateTerritory: {
+    parameters: {
+      query?: {
+        /** @description true: repair bad geometry (close rings, swap lat/lng, ST_MakeValid) and report what changed */
+        repair?: boolean;
+      };
+      header?: {
+        /** @description ETag (version) read before; 412 when stale */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TerritoryUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Territory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Stale If-Match */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused geometry or request, with a report naming the problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  territoryPhysicians: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TerritoryPhysicianList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  territoryDeciles: {
+    parameters: {
+      query: {
+        /** @description The market whose metrics to use */
+        market_id: string;
+        /** @description Data year (default: the latest with metrics) */
+        year?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TerritoryDeciles'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  territoryBalance: {
+    parameters: {
+      query: {
+        /** @description The market whose metrics to use */
+        market_id: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BalanceReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  territoryAlignment: {
+    parameters: {
+      query: {
+        /** @description The market whose metrics to use */
+        market_id: string;
+        /** @description 1 to 200 (default 20) */
+        max_moves?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlignmentSuggestion'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  acceptAlignment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AlignmentAccept'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlignmentApplied'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
 }
