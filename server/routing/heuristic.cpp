@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <tuple>
 #include <vector>
@@ -207,6 +208,10 @@ class Search {
         : in_(instance), settings_(settings), rng_(settings.seed), deadline_(settings.time_limit_ms) {
         const auto n = static_cast<std::size_t>(in_.NodeCount());
         precede_.assign(n * n, 1);
+        servable_.assign(n, 0);
+        for (std::int32_t u : in_.Stops()) {
+            servable_[static_cast<std::size_t>(u)] = in_.AllowLateness() || ServableAlone(in_, u) ? 1 : 0;
+        }
         if (in_.AllowLateness()) {
             return;  // anything may precede anything when late visits are allowed
         }
@@ -232,6 +237,10 @@ class Search {
     void Perturb(Route& r);
     void InsertBest(Route& r, std::int32_t u);
     void DropLate(Route& r);
+    Route Construct(std::vector<std::int32_t> pool);
+    Ticks TimeUsed(const Route& r, std::int32_t q, std::int32_t u) const;
+    void Recreate(Route& r, std::vector<std::int32_t> pool);
+    bool OverFull(const std::vector<std::int32_t>& servable) const;
     Route Initial();
     /// Whether u can be served before v on some feasible route (u's earliest start, its service and the
     /// travel still reach v before its last window closes). A necessary condition, used to prune.
@@ -246,8 +255,93 @@ class Search {
     Deadline deadline_;
     std::vector<std::int32_t> middle_;
     std::vector<std::uint8_t> precede_;
+    std::vector<std::uint8_t> servable_;
     bool force_insertion_ = false;
 };
+
+// Feasible cheapest insertion: starting from an empty route, repeatedly insert the stop that uses the least
+// of the day (detour, waiting and its own visit: this favours fitting many stops into a full day) at a position
+// that keeps the route free of lateness. A stop with no feasible position is set aside for good (inserting
+// others only delays the schedule when travel times obey the triangle inequality; the local search tries the
+// left-over stops again anyway). O(n * m * m) with O(1) feasibility checks.
+// Time the insertion of u before position q uses: how much later the route reaches the node at q (the end for
+// q == m), counting the detour, any waiting at u and u's visit. Call only for feasible insertions.
+Ticks Search::TimeUsed(const Route& r, std::int32_t q, std::int32_t u) const {
+    const Ticks leave = r.DepartureBefore(q);
+    const std::int32_t a = r.PrevNode(q);
+    const std::int32_t b = r.NodeAt(q);
+    const Arrival at = in_.Arrive(u, leave + in_.Travel(a, u), true);
+    return at.start + in_.Service(u) + r.Arc(u, b) - (leave + r.Arc(a, b));
+}
+
+Route Search::Construct(std::vector<std::int32_t> pool) {
+    Route r(in_);
+    r.Update();
+    while (!pool.empty()) {
+        std::size_t best_i = pool.size();
+        std::int32_t best_q = -1;
+        Ticks best_key = kInfinity;
+        for (std::size_t i = 0; i < pool.size();) {
+            const std::int32_t u = pool[i];
+            bool fits = false;
+            for (std::int32_t q = 0; q <= r.Size(); ++q) {
+                if (!r.Feasible(q, std::span(&u, 1), q)) {
+                    continue;
+                }
+                const Ticks key = TimeUsed(r, q, u);
+                fits = true;
+                if (key < best_key) {
+                    best_key = key;
+                    best_i = i;
+                    best_q = q;
+                }
+            }
+            if (fits) {
+                ++i;
+                continue;
+            }
+            r.unserved.push_back(u);
+            pool[i] = pool.back();
+            pool.pop_back();
+            if (best_i == pool.size()) {
+                best_i = i;  // the best candidate was just moved into slot i
+            }
+        }
+        if (best_q < 0) {
+            break;
+        }
+        const std::int32_t u = pool[best_i];
+        pool[best_i] = pool.back();
+        pool.pop_back();
+        r.Apply(best_q, std::span(&u, 1), best_q);
+    }
+    r.unserved.insert(r.unserved.end(), pool.begin(), pool.end());
+    return r;
+}
+
+// True when the stops cannot all be served however they are ordered: every stop needs its visit plus at least
+// its cheapest incoming arc (and a closed route its cheapest arc back to the end), and that sum alone exceeds
+// the day. Then drop-to-fit repair is wasted work: the day is built by insertion only.
+bool Search::OverFull(const std::vector<std::int32_t>& servable) const {
+    Ticks need = 0;
+    Ticks cheapest_back = in_.Closed() ? kInfinity : 0;
+    for (std::int32_t u : servable) {
+        Ticks cheapest_in = in_.Travel(in_.Start(), u);
+        for (std::int32_t v : servable) {
+            if (v != u) {
+                cheapest_in = std::min(cheapest_in, in_.Travel(v, u));
+            }
+        }
+        need += cheapest_in + in_.Service(u);
+        if (in_.Closed()) {
+            cheapest_back = std::min(cheapest_back, in_.Travel(u, in_.End()));
+        }
+    }
+    if (!servable.empty()) {
+        need += cheapest_back;
+    }
+    return need > in_.DayEnd() - in_.DayStart();
+}
 
 Route Search::Initial() {
     Route r(in_);
@@ -257,6 +351,18 @@ Route Search::Initial() {
         } else {
             r.unserved.push_back(u);
         }
+    }
+    // Strict mode: build only while feasible. When that serves every stop, or the day is provably too short
+    // for all of them, it is the start; otherwise (tight windows, TSPTW-like) the deadline-ordered route and
+    // its lateness repair below usually serve more, and the better of the two is kept.
+    std::optional<Route> built;
+    if (!in_.AllowLateness()) {
+        Route inserted = Construct(r.seq);
+        inserted.unserved.insert(inserted.unserved.end(), r.unserved.begin(), r.unserved.end());
+        if (inserted.unserved.size() == r.unserved.size() || OverFull(r.seq)) {
+            return inserted;
+        }
+        built = std::move(inserted);
     }
     // Earliest deadline first is close to feasible when windows are tight, and penalty-driven local search
     // repairs the rest.
@@ -289,6 +395,9 @@ Route Search::Initial() {
     }
     r = best;
     DropLate(r);
+    if (built && built->GetScore() < r.GetScore()) {
+        return std::move(*built);
+    }
     return r;
 }
 
@@ -617,6 +726,36 @@ void Search::InsertBest(Route& r, std::int32_t u) {
     r.Apply(best_q, std::span(&u, 1), best_q);
 }
 
+// Greedy feasible reinsertion of `pool` (the stop using the least time first); what does not fit stays
+// unserved.
+void Search::Recreate(Route& r, std::vector<std::int32_t> pool) {
+    while (!pool.empty()) {
+        std::size_t best_i = 0;
+        std::int32_t best_q = -1;
+        Ticks best_key = kInfinity;
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            const std::int32_t u = pool[i];
+            for (std::int32_t q = 0; q <= r.Size(); ++q) {
+                if (r.Feasible(q, std::span(&u, 1), q)) {
+                    const Ticks key = TimeUsed(r, q, u);
+                    if (key < best_key) {
+                        best_key = key;
+                        best_i = i;
+                        best_q = q;
+                    }
+                }
+            }
+        }
+        if (best_q < 0) {
+            break;
+        }
+        const std::int32_t u = pool[best_i];
+        pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(best_i));
+        r.Apply(best_q, std::span(&u, 1), best_q);
+    }
+    r.unserved.insert(r.unserved.end(), pool.begin(), pool.end());
+}
+
 // Ruin and recreate: remove a few stops (random, a consecutive string, or stops near a random stop) and
 // reinsert them one by one at their cheapest position.
 void Search::Perturb(Route& r) {
@@ -662,6 +801,29 @@ void Search::Perturb(Route& r) {
         r.Apply(p, {}, p + 1);
         removed.push_back(u);
     }
+    // Over-full day (several stops left out): offer the unserved stops nearest the seed too, so the freed time
+    // can go to a better selection of stops, and rebuild greedily by time used.
+    if (r.unserved.size() > 1 && !in_.AllowLateness() && rng_.Below(2) == 0) {
+        std::vector<std::int32_t> near;
+        for (std::int32_t u : r.unserved) {
+            if (servable_[static_cast<std::size_t>(u)] != 0) {
+                near.push_back(u);
+            }
+        }
+        const auto take = std::min<std::size_t>(near.size(), static_cast<std::size_t>(k) + 1);
+        std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(take), near.end(),
+                          [&](std::int32_t a, std::int32_t b) {
+                              return std::make_pair(in_.Travel(seed, a) + in_.Travel(a, seed), a) <
+                                     std::make_pair(in_.Travel(seed, b) + in_.Travel(b, seed), b);
+                          });
+        near.resize(take);
+        for (std::int32_t u : near) {
+            r.unserved.erase(std::find(r.unserved.begin(), r.unserved.end(), u));
+            removed.push_back(u);
+        }
+        Recreate(r, std::move(removed));
+        return;
+    }
     // Give unserved stops another chance: they compete with the removed ones for the freed time.
     if (!r.unserved.empty() && rng_.Below(2) == 0) {
         const auto i = static_cast<std::size_t>(rng_.Below(static_cast<std::int32_t>(r.unserved.size())));
@@ -687,12 +849,18 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
     LocalSearch(current);
     Route best = current;
     std::int64_t since_improvement = 0;
+    std::int64_t since_best = 0;
     const std::int64_t restart_after = std::max<std::int64_t>(20, settings_.max_iterations / 10);
     // Record-to-record travel: accept any route within 0.5 % of the best with as many stops served.
     constexpr double kTolerance = 0.005;
     iterations = 0;
     while (iterations < settings_.max_iterations && !deadline_.Passed() && !best.seq.empty()) {
+        // Converged: this many rounds in a row found nothing better than the best.
+        if (settings_.stall_iterations > 0 && since_best >= settings_.stall_iterations) {
+            break;
+        }
         ++iterations;
+        ++since_best;
         Route candidate = current;
         Perturb(candidate);
         LocalSearch(candidate);
@@ -706,6 +874,7 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
             best = candidate;
             current = std::move(candidate);
             since_improvement = 0;
+            since_best = 0;
             continue;
         }
         if (std::get<0>(score) == std::get<0>(best_score) && std::get<1>(score) == std::get<1>(best_score) &&

@@ -150,6 +150,9 @@ Solution Solve(const Problem& problem, const SolveOptions& options) {
     if (options.max_iterations < 0) {
         throw std::invalid_argument("max_iterations: must be >= 0");
     }
+    if (options.stall_iterations < 0) {
+        throw std::invalid_argument("stall_iterations: must be >= 0");
+    }
     if (options.exact_max_stops < 0 || options.exact_max_stops > kExactHardMaxStops) {
         throw std::invalid_argument("exact_max_stops: must be in [0, " + std::to_string(kExactHardMaxStops) + "]");
     }
@@ -175,6 +178,7 @@ Solution Solve(const Problem& problem, const SolveOptions& options) {
         settings.time_limit_ms = options.time_limit.count();
         settings.seed = options.seed;
         settings.max_iterations = options.max_iterations;
+        settings.stall_iterations = options.stall_iterations;
         order = internal::SolveHeuristicOrder(instance, settings, iterations);
     }
     Solution solution = ScheduleRoute(problem, order);

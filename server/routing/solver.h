@@ -33,6 +33,9 @@ struct SolveOptions {
     /// Effort knob: number of perturbation + local-search rounds of the iterated local search. The search
     /// also restarts from the best solution when `max_iterations / 10` rounds bring no improvement.
     std::int64_t max_iterations = 500;
+    /// Convergence stop: end the search after this many consecutive rounds that bring no new best solution
+    /// (0 = never; then only max_iterations and time_limit end it).
+    std::int64_t stall_iterations = 100;
     /// Instead of leaving stops unserved, schedule every stop and minimise weighted lateness
     /// (sum of Stop::lateness_weight x ticks late, plus ticks past day_end), then travel time.
     bool allow_lateness = false;
