@@ -4,6 +4,7 @@
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "physicians/service.h"
+#include "routeplan/service.h"
 
 namespace rounds::app {
 
@@ -13,6 +14,7 @@ struct AppContext {
     physicians::PhysicianService* physicians = nullptr;
     auth::AuthService* auth = nullptr;
     http::Metrics* metrics = nullptr;
+    routeplan::RoutePlanService* routes = nullptr;  // route planning (issue 9)
     int expected_migration = 0;
     bool debug_routes = false;
 };

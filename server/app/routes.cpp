@@ -3,6 +3,7 @@
 #include "app/ops_handlers.h"
 #include "auth/handlers.h"
 #include "physicians/handlers.h"
+#include "routeplan/handlers.h"
 
 namespace rounds::app {
 
@@ -50,6 +51,15 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/specialties", ph.Specialties(), Access::kAuthenticated, "specialties with counts"});
     r.Add({"GET", "/api/v1/facilities/nearby", ph.FacilitiesNearby(), Access::kAuthenticated, "hospitals by distance"});
     r.Add({"GET", "/api/v1/facilities/{ccn}", ph.Facility(), Access::kAuthenticated, "hospital with physicians"});
+
+    // Route planning: optimise a day, saved route plans (own; a manager's team), calendar export
+    routeplan::Handlers rp{ctx.routes};
+    r.Add({"POST", "/api/v1/routes/optimize", rp.Optimize(), Access::kAuthenticated, "order stops with time windows"});
+    r.Add({"POST", "/api/v1/routes", rp.Save(), Access::kAuthenticated, "save a route plan"});
+    r.Add({"GET", "/api/v1/routes", rp.List(), Access::kAuthenticated, "route plans visible to the caller"});
+    r.Add({"GET", "/api/v1/routes/{id}", rp.Get(), Access::kAuthenticated, "one route plan with its stops"});
+    r.Add({"GET", "/api/v1/routes/{id}.ics", rp.Calendar(), Access::kAuthenticated, "route plan as iCalendar"});
+    r.Add({"DELETE", "/api/v1/routes/{id}", rp.Delete(), Access::kAuthenticated, "delete a route plan (soft)"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

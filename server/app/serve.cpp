@@ -122,11 +122,21 @@ int RunServe(const core::Config& config) {
     auth::RateLimiter rate_limiter(auth::RateLimitOptions{static_cast<double>(config.rate_limit_per_second),
                                                           static_cast<double>(config.rate_limit_burst)});
 
+    // Route planning (issue 9): solving runs on the CPU pool.
+    routeplan::RoutePlanSettings route_settings;
+    route_settings.travel.road_factor = config.route_road_factor;
+    route_settings.travel.speed_kmh = config.route_speed_kmh;
+    route_settings.travel.osrm_url = config.osrm_url;
+    route_settings.travel.osrm_timeout_ms = config.osrm_timeout_ms;
+    route_settings.time_limit = std::chrono::milliseconds(config.route_time_limit_ms);
+    routeplan::RoutePlanService route_service(pool, cpu_pool, route_settings);
+
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
     ctx.physicians = &physician_service;
     ctx.metrics = &metrics;
+    ctx.routes = &route_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
 

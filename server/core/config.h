@@ -55,6 +55,12 @@ struct Config {
     int rate_limit_burst = 100;
     bool auth_cookie_secure = true;
     std::string mfa_issuer = "Rounds";
+    // Route planning (server/routeplan)
+    double route_road_factor = 1.3;
+    int route_speed_kmh = 40;
+    int route_time_limit_ms = 300;
+    std::string osrm_url;
+    int osrm_timeout_ms = 5000;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.

@@ -20,7 +20,17 @@ UnservedStop ExplainUnserved(const Problem& problem, const internal::Instance& l
                              const internal::Instance& strict, std::int32_t node) {
     const Ticks direct_arrival = problem.day_start + problem.Travel(problem.start, node);
     const internal::Arrival a = lenient.Arrive(node, direct_arrival);
-    if (a.lateness > 0 || direct_arrival > problem.day_end) {
+    const auto& own = problem.stops[static_cast<std::size_t>(node)].windows;
+    const bool misses_own_windows = !own.empty() && std::all_of(own.begin(), own.end(), [&](const TimeWindow& w) {
+        return w.latest < direct_arrival;
+    });
+    if (!misses_own_windows && direct_arrival > problem.day_end) {
+        // No window of its own is missed: the day is too short to even get there.
+        return {node, UnservedReason::kEndsAfterDayEnd,
+                "earliest possible arrival " + FormatSeconds(direct_arrival) +
+                    " (directly from the start) is after the day end " + FormatSeconds(problem.day_end)};
+    }
+    if (a.lateness > 0) {
         return {node, UnservedReason::kWindowUnreachable,
                 "earliest possible arrival " + FormatSeconds(direct_arrival) +
                     " (directly from the start) is after its last window closes at " +

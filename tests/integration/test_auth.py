@@ -397,7 +397,18 @@ ISOLATION = {
     ("GET", "/api/v1/specialties"): REFERENCE,
     ("GET", "/api/v1/facilities/nearby"): REFERENCE,
     ("GET", "/api/v1/facilities/{ccn}"): REFERENCE,
+    # Route planning (issue 9): {id} is a route plan of the org's rep (who reports to the manager), made fresh
+    # for every call by _object_id. Read: owner, the owner's managers, admins; delete: owner or admin.
+    ("POST", "/api/v1/routes/optimize"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("POST", "/api/v1/routes"): {"rep": (201, None), "manager": (201, None), "admin": (201, None)},
+    ("GET", "/api/v1/routes"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("GET", "/api/v1/routes/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/routes/{id}.ics"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("DELETE", "/api/v1/routes/{id}"): {"rep": (204, 404), "manager": (403, 404), "admin": (204, 404)},
 }
+
+ROUTE_DAY = {"start": {"lat": 40.0, "lng": -75.0}, "start_time": "2026-11-24T08:00:00Z",
+             "day_end": "2026-11-24T18:00:00Z"}
 
 REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001"}
 
@@ -411,7 +422,20 @@ def _bodies(world, org):
         ("PATCH", "/api/v1/admin/org"): {"name": f"Isolation {org}"},
         ("POST", "/api/v1/auth/mfa/confirm"): {"code": "123456"},
         ("POST", "/api/v1/auth/mfa/disable"): {"code": "123456"},
+        ("POST", "/api/v1/routes/optimize"): dict(ROUTE_DAY, stops=[{"lat": 40.01, "lng": -75.01}]),
+        ("POST", "/api/v1/routes"): dict(ROUTE_DAY, date="2026-11-24", stops=[]),
     }
+
+
+def _object_id(srv, world, org, path):
+    """The object a {id} path is called with: a fresh route plan of the org's rep for /api/v1/routes/{id}...,
+    otherwise the org's victim user."""
+    if path.startswith("/api/v1/routes/{id}"):
+        r = requests.post(srv.url("/api/v1/routes"), headers=bearer(world[org]["rep"]["token"]),
+                          json=dict(ROUTE_DAY, date="2026-11-24", stops=[]), timeout=10)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+    return world[org]["victim"]["id"]
 
 
 def _spec_endpoints(srv):
@@ -446,9 +470,10 @@ def test_isolation_table(srv, world, role):
         # Unauthenticated: always 401.
         assert requests.request(method, srv.url(path.replace("{id}", world["A"]["victim"]["id"])), json=body,
                                 timeout=10).status_code == 401, (method, path)
-        targets = [("own", world["A"]["victim"]["id"], own_status)]
+        targets = [("own", _object_id(srv, world, "A", path) if "{id}" in path else world["A"]["victim"]["id"],
+                    own_status)]
         if "{id}" in path:
-            targets.append(("foreign", world["B"]["victim"]["id"], foreign_status))
+            targets.append(("foreign", _object_id(srv, world, "B", path), foreign_status))
         for which, target, expected in targets:
             r = requests.request(method, srv.url(path.replace("{id}", target)), headers=bearer(token), json=body,
                                  timeout=10)
