@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/service.h"
+#include "crm/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
 #include "physicians/service.h"
@@ -15,6 +16,7 @@ struct AppContext {
     auth::AuthService* auth = nullptr;
     http::Metrics* metrics = nullptr;
     routeplan::RoutePlanService* routes = nullptr;  // route planning (issue 9)
+    crm::CrmService* crm = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

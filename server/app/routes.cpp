@@ -2,6 +2,7 @@
 
 #include "app/ops_handlers.h"
 #include "auth/handlers.h"
+#include "crm/handlers.h"
 #include "physicians/handlers.h"
 #include "routeplan/handlers.h"
 
@@ -60,6 +61,46 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/routes/{id}", rp.Get(), Access::kAuthenticated, "one route plan with its stops"});
     r.Add({"GET", "/api/v1/routes/{id}.ics", rp.Calendar(), Access::kAuthenticated, "route plan as iCalendar"});
     r.Add({"DELETE", "/api/v1/routes/{id}", rp.Delete(), Access::kAuthenticated, "delete a route plan (soft)"});
+    // CRM (issue #8). Every record type of crm::Entities() gets the same five routes from one generic
+    // implementation (create with client_id idempotency, get, PATCH with If-Match, soft DELETE, cursor list)
+    // plus a CSV/XLSX export of the filtered list; visibility (rep own / manager team / admin org) is decided
+    // per row, so these are open to every signed-in role. Then the routes particular to one record type.
+    crm::Handlers cr{ctx.crm};
+    for (const auto& e : crm::Entities()) {
+        if (!e.routed) {
+            continue;
+        }
+        const std::string base = "/api/v1/" + e.name;
+        r.Add({"GET", base, cr.List(e), Access::kAuthenticated, "list " + e.name});
+        r.Add({"POST", base, cr.Create(e), Access::kAuthenticated, "create a " + e.singular + " (client_id: once)"});
+        r.Add({"GET", base + "/export", cr.Export(e), Access::kAuthenticated, "CSV/XLSX of the filtered list"});
+        r.Add({"GET", base + "/{id}", cr.Get(e), Access::kAuthenticated, "one " + e.singular});
+        r.Add({"PATCH", base + "/{id}", cr.Patch(e), Access::kAuthenticated, "change (If-Match required)"});
+        r.Add({"DELETE", base + "/{id}", cr.Delete(e), Access::kAuthenticated, "soft delete (tombstone)"});
+    }
+    r.Add({"GET", "/api/v1/crm/settings", cr.GetSettings(), Access::kAuthenticated, "organisation CRM settings"});
+    r.Add({"PATCH", "/api/v1/crm/settings", cr.PatchSettings(), Access::kAdmin, "change CRM settings"});
+    r.Add({"POST", "/api/v1/calls/{id}/submit", cr.SubmitCall(), Access::kAuthenticated, "complete, sign, lock"});
+    r.Add({"POST", "/api/v1/calls/{id}/amendments", cr.AmendCall(), Access::kAuthenticated, "audited correction"});
+    r.Add({"GET", "/api/v1/calls/{id}/amendments", cr.Amendments(), Access::kAuthenticated, "a call's corrections"});
+    r.Add({"POST", "/api/v1/change-requests/{id}/approve", cr.DecideChangeRequest(true), Access::kAdmin,
+           "apply a data correction"});
+    r.Add({"POST", "/api/v1/change-requests/{id}/reject", cr.DecideChangeRequest(false), Access::kAdmin,
+           "reject a data correction"});
+    r.Add({"GET", "/api/v1/crm/physicians/{npi}/overrides", cr.Overlay(), Access::kAuthenticated,
+           "the organisation's corrections of a physician's public data"});
+    for (const auto& name : crm::ReportNames()) {
+        r.Add({"GET", "/api/v1/reports/" + name, cr.Report(name), Access::kAuthenticated, "report: " + name});
+    }
+    r.Add({"GET", "/api/v1/reports/sunshine/export", cr.SunshineExport(), Access::kAdmin,
+           "Open Payments general-payment file (CSV)"});
+    for (const char* kind : {"accounts", "call-plans", "calls"}) {
+        r.Add({"POST", std::string("/api/v1/imports/") + kind, cr.Import(kind), Access::kAuthenticated,
+               "CSV import keyed by NPI (dry_run=true: report only)"});
+    }
+    r.Add({"GET", "/api/v1/imports", cr.ListImports(), Access::kAuthenticated, "imports you may see"});
+    r.Add({"GET", "/api/v1/imports/{id}", cr.GetImport(), Access::kAuthenticated, "one import"});
+    r.Add({"POST", "/api/v1/imports/{id}/revert", cr.RevertImport(), Access::kAuthenticated, "undo a whole import"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

@@ -131,10 +131,12 @@ int RunServe(const core::Config& config) {
     route_settings.time_limit = std::chrono::milliseconds(config.route_time_limit_ms);
     routeplan::RoutePlanService route_service(pool, cpu_pool, route_settings);
 
+    crm::CrmService crm_service(pool, config.storage_dir);
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
     ctx.physicians = &physician_service;
+    ctx.crm = &crm_service;
     ctx.metrics = &metrics;
     ctx.routes = &route_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());

@@ -12,6 +12,7 @@ import requests
 
 from auth_helpers import (admin_cli, bearer, create_org, create_user, login, refresh_cookie, token_for, totp)
 from conftest import OWNER_URL, Server, psql
+from crm_helpers import CrmIsolation, crm_isolation_entries
 
 PW = "correct horse battery staple"
 FAST = ["--auth-cookie-secure", "false", "--argon2-memory-kib", "4096", "--argon2-time-cost", "1"]
@@ -405,7 +406,11 @@ ISOLATION = {
     ("GET", "/api/v1/routes/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
     ("GET", "/api/v1/routes/{id}.ics"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
     ("DELETE", "/api/v1/routes/{id}"): {"rep": (204, 404), "manager": (403, 404), "admin": (204, 404)},
+    # CRM: per-organisation corrections keyed by a public NPI (a foreign organisation's never show).
+    ("GET", "/api/v1/crm/physicians/{npi}/overrides"): REFERENCE,
 }
+# CRM records (issue #8): every endpoint of every record type; {id} is a fresh record per request (crm_helpers).
+ISOLATION.update(crm_isolation_entries())
 
 ROUTE_DAY = {"start": {"lat": 40.0, "lng": -75.0}, "start_time": "2026-11-24T08:00:00Z",
              "day_end": "2026-11-24T18:00:00Z"}
@@ -451,8 +456,17 @@ def test_every_endpoint_has_an_isolation_entry(srv):
     assert not missing, f"add these endpoints to ISOLATION in tests/integration/test_auth.py: {missing}"
 
 
+@pytest.fixture(scope="module")
+def crm(srv, world):
+    return CrmIsolation(srv, world)
+
+
+def _target(crm, world, org, path, srv):
+    return crm.target(org, path) if crm.handles(path) else _object_id(srv, world, org, path)
+
+
 @pytest.mark.parametrize("role", ["rep", "manager", "admin"])
-def test_isolation_table(srv, world, role):
+def test_isolation_table(srv, world, crm, role):
     caller = world["A"][role]
     token = caller["token"]
     for method, path in _spec_endpoints(srv):
@@ -466,16 +480,15 @@ def test_isolation_table(srv, world, role):
             assert got not in (401, 403), (role, method, path, got)
             continue
         own_status, foreign_status = entry[role]
-        body = _bodies(world, "A").get((method, path))
+        body = crm.body(method, path) if crm.handles(path) else _bodies(world, "A").get((method, path))
         # Unauthenticated: always 401.
         assert requests.request(method, srv.url(path.replace("{id}", world["A"]["victim"]["id"])), json=body,
                                 timeout=10).status_code == 401, (method, path)
-        targets = [("own", _object_id(srv, world, "A", path) if "{id}" in path else world["A"]["victim"]["id"],
-                    own_status)]
+        targets = [("own", _target(crm, world, "A", path, srv) if "{id}" in path else None, own_status)]
         if "{id}" in path:
-            targets.append(("foreign", _object_id(srv, world, "B", path), foreign_status))
+            targets.append(("foreign", _target(crm, world, "B", path, srv), foreign_status))
         for which, target, expected in targets:
-            r = requests.request(method, srv.url(path.replace("{id}", target)), headers=bearer(token), json=body,
+            r = requests.request(method, srv.url(path.replace("{id}", target or "")), headers=bearer(token), json=body,
                                  timeout=10)
             assert r.status_code == expected, (role, which, method, path, r.status_code, r.text)
             if which == "foreign" and expected == 404:
