@@ -4,6 +4,8 @@
 #include "crm/service.h"
 #include "db/pool.h"
 #include "http/metrics.h"
+#include "markets/service.h"
+#include "territories/service.h"
 #include "physicians/service.h"
 #include "routeplan/service.h"
 
@@ -17,6 +19,9 @@ struct AppContext {
     http::Metrics* metrics = nullptr;
     routeplan::RoutePlanService* routes = nullptr;  // route planning (issue 9)
     crm::CrmService* crm = nullptr;
+    // Targeting (markets, territories)
+    markets::MarketService* markets = nullptr;
+    territories::TerritoryService* territories = nullptr;
     int expected_migration = 0;
     bool debug_routes = false;
 };

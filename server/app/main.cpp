@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "gen/generator.h"
 #include "ingest/ingest.h"
+#include "markets/recompute.h"
 #include "routing/bench.h"
 
 using rounds::core::Config;
@@ -125,6 +126,21 @@ int main(int argc, char** argv) {
     bench_tsptw->add_option("--stall-iterations", tsptw_options.stall_iterations,
                             "Stop after this many rounds without a new best (0 = use the whole time limit)");
 
+    // Targeting: `rounds markets recompute`, `rounds bench markets`
+    auto* markets_cmd = app.add_subcommand("markets", "Markets and targeting: recompute the derived metrics.");
+    markets_cmd->require_subcommand(1);
+    auto* markets_recompute = markets_cmd->add_subcommand(
+        "recompute", "Recompute territory memberships, market metrics, deciles and scores (all organisations by default).");
+    std::optional<std::string> recompute_org, recompute_market;
+    markets_recompute->add_option("--org", recompute_org, "Only this organisation (UUID)");
+    markets_recompute->add_option("--market", recompute_market, "Only this market of --org (UUID)");
+    auto* bench_markets =
+        bench->add_subcommand("markets", "Market recompute on the loaded data, with a count(*) scan as reference.");
+    std::string bench_markets_generics = "Semaglutide,Dulaglutide,Tirzepatide";
+    int bench_markets_repeats = 3;
+    bench_markets->add_option("--generics", bench_markets_generics, "Comma-separated Part D generic names");
+    bench_markets->add_option("--repeats", bench_markets_repeats, "Runs (the median is reported)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -184,6 +200,18 @@ int main(int argc, char** argv) {
             tsptw_options.best_known_csv = tsptw_dir + "/best_known.csv";
             tsptw_options.time_limit = std::chrono::milliseconds(tsptw_ms);
             return rounds::routing::RunTsptwBench(tsptw_options, std::cout);
+        }
+        if (markets_recompute->parsed() || bench_markets->parsed()) {
+            if (config.database_url.empty()) {
+                std::cerr << "rounds: ROUNDS_DATABASE_URL (or --database-url) is required\n";
+                return 2;
+            }
+            if (bench_markets->parsed()) {
+                return rounds::markets::RunMarketsBench(config.database_url, bench_markets_generics,
+                                                        bench_markets_repeats, std::cout);
+            }
+            return rounds::markets::RunRecomputeCommand(config.database_url, recompute_org, recompute_market,
+                                                        std::cout);
         }
         if (admin_org->parsed()) {
             return rounds::app::RunAdminCreateOrg(config, org_name, org_slug);

@@ -3,6 +3,8 @@
 #include "app/ops_handlers.h"
 #include "auth/handlers.h"
 #include "crm/handlers.h"
+#include "markets/handlers.h"
+#include "territories/handlers.h"
 #include "physicians/handlers.h"
 #include "routeplan/handlers.h"
 
@@ -101,6 +103,33 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/imports", cr.ListImports(), Access::kAuthenticated, "imports you may see"});
     r.Add({"GET", "/api/v1/imports/{id}", cr.GetImport(), Access::kAuthenticated, "one import"});
     r.Add({"POST", "/api/v1/imports/{id}/revert", cr.RevertImport(), Access::kAuthenticated, "undo a whole import"});
+
+    // Markets and targeting: everyone in the organisation reads, admins write (docs/markets.md)
+    markets::Handlers mk{ctx.markets};
+    r.Add({"GET", "/api/v1/markets", mk.List(), Access::kAuthenticated, "markets of the organisation"});
+    r.Add({"POST", "/api/v1/markets", mk.Create(), Access::kAdmin, "define a market (product basket)"});
+    r.Add({"GET", "/api/v1/markets/settings", mk.GetSettings(), Access::kAuthenticated, "targeting settings"});
+    r.Add({"PATCH", "/api/v1/markets/settings", mk.UpdateSettings(), Access::kAdmin, "change targeting settings"});
+    r.Add({"GET", "/api/v1/markets/{id}", mk.Get(), Access::kAuthenticated, "one market"});
+    r.Add({"PATCH", "/api/v1/markets/{id}", mk.Update(), Access::kAdmin, "change a market"});
+    r.Add({"DELETE", "/api/v1/markets/{id}", mk.Delete(), Access::kAdmin, "delete a market"});
+    r.Add({"POST", "/api/v1/markets/{id}/recompute", mk.Recompute(), Access::kAdmin, "queue a recompute"});
+    r.Add({"GET", "/api/v1/markets/{id}/summary", mk.Summary(), Access::kAuthenticated, "totals and deciles by year"});
+    r.Add({"GET", "/api/v1/markets/{id}/physicians", mk.Physicians(), Access::kAuthenticated, "metrics per physician"});
+    r.Add({"GET", "/api/v1/markets/{id}/targets", mk.Targets(), Access::kAuthenticated, "target list of a territory"});
+
+    // Territories: reps and managers read the territories assigned to them or their team; admins manage
+    territories::Handlers te{ctx.territories};
+    r.Add({"GET", "/api/v1/territories", te.List(), Access::kAuthenticated, "territories the caller may read"});
+    r.Add({"POST", "/api/v1/territories", te.Create(), Access::kAdmin, "create a territory (geometry checked)"});
+    r.Add({"GET", "/api/v1/territories/{id}", te.Get(), Access::kAuthenticated, "one territory"});
+    r.Add({"PATCH", "/api/v1/territories/{id}", te.Update(), Access::kAdmin, "change a territory"});
+    r.Add({"DELETE", "/api/v1/territories/{id}", te.Delete(), Access::kAdmin, "delete a territory"});
+    r.Add({"GET", "/api/v1/territories/{id}/physicians", te.Physicians(), Access::kAuthenticated, "members"});
+    r.Add({"GET", "/api/v1/territories/{id}/deciles", te.Deciles(), Access::kAuthenticated, "physicians per decile"});
+    r.Add({"GET", "/api/v1/territories/{id}/balance", te.Balance(), Access::kAuthenticated, "children's workload"});
+    r.Add({"GET", "/api/v1/territories/{id}/alignment", te.Alignment(), Access::kAuthenticated, "ZIP moves (diff)"});
+    r.Add({"POST", "/api/v1/territories/{id}/alignment", te.AcceptAlignment(), Access::kAdmin, "apply ZIP moves"});
 
     if (ctx.debug_routes) {
         r.Add({"GET", "/debug/sleep", DebugSleep(ctx), Access::kPublic, "test helper: hold a DB connection"});

@@ -132,6 +132,10 @@ int RunServe(const core::Config& config) {
     routeplan::RoutePlanService route_service(pool, cpu_pool, route_settings);
 
     crm::CrmService crm_service(pool, config.storage_dir);
+    // Targeting (markets, territories)
+    markets::MarketService market_service(pool);
+    territories::TerritoryService territory_service(pool);
+
     AppContext ctx;
     ctx.pool = &pool;
     ctx.auth = &*auth_service;
@@ -139,6 +143,8 @@ int RunServe(const core::Config& config) {
     ctx.crm = &crm_service;
     ctx.metrics = &metrics;
     ctx.routes = &route_service;
+    ctx.markets = &market_service;
+    ctx.territories = &territory_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());
     ctx.debug_routes = config.debug_routes;
 

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/sql_error.h"
 #include "jobs/queue.h"
+#include "markets/recompute.h"
 
 namespace rounds::app {
 
@@ -40,6 +41,7 @@ int RunWorker(const core::Config& config, bool once) {
             // Job kinds are registered here as modules add them (ingest, exports, notifications, retention).
             auth::RegisterAuditRetention(worker, conn);
             auth::ScheduleAuditRetention(conn);
+            markets::RegisterJobs(worker, conn);
             total += worker.Run(g_stop, once, std::chrono::milliseconds(1000));
             if (once) {
                 break;

@@ -408,6 +408,29 @@ ISOLATION = {
     ("DELETE", "/api/v1/routes/{id}"): {"rep": (204, 404), "manager": (403, 404), "admin": (204, 404)},
     # CRM: per-organisation corrections keyed by a public NPI (a foreign organisation's never show).
     ("GET", "/api/v1/crm/physicians/{npi}/overrides"): REFERENCE,
+    # Markets and targeting (the ids are the organisations' own markets: see TARGETING below)
+    ("GET", "/api/v1/markets"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("POST", "/api/v1/markets"): {"rep": (403, None), "manager": (403, None), "admin": (201, None)},
+    ("GET", "/api/v1/markets/settings"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("PATCH", "/api/v1/markets/settings"): ADMIN_ONLY_NO_ID,
+    ("GET", "/api/v1/markets/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("PATCH", "/api/v1/markets/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/markets/{id}"): {"rep": (403, 403), "manager": (403, 403), "admin": (204, 404)},
+    ("POST", "/api/v1/markets/{id}/recompute"): {"rep": (403, 403), "manager": (403, 403), "admin": (202, 404)},
+    ("GET", "/api/v1/markets/{id}/summary"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/markets/{id}/physicians"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/markets/{id}/targets"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    # Territories: A's territory is assigned to A's rep (so the rep and the rep's manager read it)
+    ("GET", "/api/v1/territories"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("POST", "/api/v1/territories"): {"rep": (403, None), "manager": (403, None), "admin": (201, None)},
+    ("GET", "/api/v1/territories/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("PATCH", "/api/v1/territories/{id}"): ADMIN_ONLY,
+    ("DELETE", "/api/v1/territories/{id}"): {"rep": (403, 403), "manager": (403, 403), "admin": (204, 404)},
+    ("GET", "/api/v1/territories/{id}/physicians"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/territories/{id}/deciles"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/territories/{id}/balance"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/territories/{id}/alignment"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("POST", "/api/v1/territories/{id}/alignment"): ADMIN_ONLY,
 }
 # CRM records (issue #8): every endpoint of every record type; {id} is a fresh record per request (crm_helpers).
 ISOLATION.update(crm_isolation_entries())
@@ -441,6 +464,70 @@ def _object_id(srv, world, org, path):
         assert r.status_code == 201, r.text
         return r.json()["id"]
     return world[org]["victim"]["id"]
+
+
+# ----- Targeting objects (markets, territories) for the isolation table --------------------------------------
+# Paths under /markets/{id} and /territories/{id} take the id of a market / territory of organisation A ("own")
+# or B ("foreign") instead of the victim user; DELETE gets a fresh object each time so later calls still find
+# theirs. Some need query parameters (the territory of a target list, the market of a report).
+def _targeting_world(srv, world):
+    if "targeting" in world:
+        return world["targeting"]
+    t = {}
+    for key in ("A", "B"):
+        org = world[key]
+        t[key] = {"market": _new_market(srv, org), "territory": _new_territory(srv, org, assign=org["rep"]["id"])}
+    world["targeting"] = t
+    return t
+
+
+def _new_market(srv, org):
+    r = requests.post(srv.url("/api/v1/markets"), headers=bearer(org["admin"]["token"]),
+                      json={"name": "Iso " + uuid.uuid4().hex[:8], "partd_generic_names": ["Semaglutide"]}, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def _new_territory(srv, org, assign=None):
+    r = requests.post(srv.url("/api/v1/territories"), headers=bearer(org["admin"]["token"]),
+                      json={"name": "Iso " + uuid.uuid4().hex[:8], "level": "nation", "zips": [_zip()],
+                            "user_ids": [assign] if assign else []}, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def _zip():
+    """A ZIP no other isolation territory uses (sibling nations may not share ZIPs)."""
+    return "%05d" % (uuid.uuid4().int % 100000)
+
+
+def _object_ids(srv, world, method, path):
+    """(own id, foreign id, query string) for an isolation-table call."""
+    if path.startswith("/api/v1/markets/{id}") or path.startswith("/api/v1/territories/{id}"):
+        t = _targeting_world(srv, world)
+        kind = "market" if path.startswith("/api/v1/markets/") else "territory"
+        own, foreign = t["A"][kind], t["B"][kind]
+        if method == "DELETE":
+            maker = _new_market if kind == "market" else _new_territory
+            own, foreign = maker(srv, world["A"]), maker(srv, world["B"])
+        query = ""
+        if path.endswith("/targets"):
+            query = "?territory_id=" + t["A"]["territory"]
+        elif kind == "territory" and any(path.endswith(x) for x in ("/deciles", "/balance", "/alignment")):
+            query = "?market_id=" + t["A"]["market"]
+        return own, foreign, query
+    return world["A"]["victim"]["id"], world["B"]["victim"]["id"], ""
+
+
+def _targeting_bodies(world, org):
+    return {
+        ("POST", "/api/v1/markets"): {"name": "Iso " + uuid.uuid4().hex[:8], "hcpcs_codes": ["27447"]},
+        ("PATCH", "/api/v1/markets/settings"): {"visit_minutes": 30},
+        ("PATCH", "/api/v1/markets/{id}"): {"description": "Touched"},
+        ("POST", "/api/v1/territories"): {"name": "Iso " + uuid.uuid4().hex[:8], "level": "nation", "zips": [_zip()]},
+        ("PATCH", "/api/v1/territories/{id}"): {"name": "Touched"},
+        ("POST", "/api/v1/territories/{id}/alignment"): {"moves": []},
+    }
 
 
 def _spec_endpoints(srv):
@@ -480,20 +567,24 @@ def test_isolation_table(srv, world, crm, role):
             assert got not in (401, 403), (role, method, path, got)
             continue
         own_status, foreign_status = entry[role]
-        body = crm.body(method, path) if crm.handles(path) else _bodies(world, "A").get((method, path))
+        body = crm.body(method, path) if crm.handles(path) else \
+            {**_bodies(world, "A"), **_targeting_bodies(world, "A")}.get((method, path))
+        own_id, foreign_id, query = _object_ids(srv, world, method, path)
+        if "{id}" in path and (crm.handles(path) or path.startswith("/api/v1/routes/{id}")):
+            own_id, foreign_id = _target(crm, world, "A", path, srv), _target(crm, world, "B", path, srv)
         # Unauthenticated: always 401.
-        assert requests.request(method, srv.url(path.replace("{id}", world["A"]["victim"]["id"])), json=body,
+        assert requests.request(method, srv.url(path.replace("{id}", own_id) + query), json=body,
                                 timeout=10).status_code == 401, (method, path)
-        targets = [("own", _target(crm, world, "A", path, srv) if "{id}" in path else None, own_status)]
+        targets = [("own", own_id, own_status)]
         if "{id}" in path:
-            targets.append(("foreign", _target(crm, world, "B", path, srv), foreign_status))
+            targets.append(("foreign", foreign_id, foreign_status))
         for which, target, expected in targets:
-            r = requests.request(method, srv.url(path.replace("{id}", target or "")), headers=bearer(token), json=body,
-                                 timeout=10)
+            r = requests.request(method, srv.url(path.replace("{id}", target) + query), headers=bearer(token),
+                                 json=body, timeout=10)
             assert r.status_code == expected, (role, which, method, path, r.status_code, r.text)
             if which == "foreign" and expected == 404:
                 # Exactly as if it did not exist: same body shape as a random id.
-                ghost = requests.request(method, srv.url(path.replace("{id}", str(uuid.uuid4()))),
+                ghost = requests.request(method, srv.url(path.replace("{id}", str(uuid.uuid4())) + query),
                                          headers=bearer(token), json=body, timeout=10)
                 assert ghost.status_code == 404
                 assert r.json()["title"] == ghost.json()["title"]
