@@ -59,6 +59,8 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     routeplan::Handlers rp{ctx.routes};
     r.Add({"POST", "/api/v1/routes/optimize", rp.Optimize(), Access::kAuthenticated, "order stops with time windows"});
     r.Add({"POST", "/api/v1/routes", rp.Save(), Access::kAuthenticated, "save a route plan"});
+    r.Add({"POST", "/api/v1/routes/plan-day", rp.PlanDay(), Access::kAuthenticated,
+           "choose and route the day's best targets; saved with planned calls"});
     r.Add({"GET", "/api/v1/routes", rp.List(), Access::kAuthenticated, "route plans visible to the caller"});
     r.Add({"GET", "/api/v1/routes/{id}", rp.Get(), Access::kAuthenticated, "one route plan with its stops"});
     r.Add({"GET", "/api/v1/routes/{id}.ics", rp.Calendar(), Access::kAuthenticated, "route plan as iCalendar"});

@@ -101,4 +101,14 @@ http::Handler Handlers::Delete() {
     };
 }
 
+http::Handler Handlers::PlanDay() {
+    return [svc = service](http::Request& req) -> asio::awaitable<http::Response> {
+        PlanDayInput in = ParsePlanDay(http::ParseJsonBody(req));
+        auto [plan, created] = co_await svc->PlanDay(Caller(req), std::move(in));
+        http::Response r = http::JsonResponse(created ? 201 : 200, plan);
+        r.headers.Set("Location", "/api/v1/routes/" + std::string(plan.at("id").as_string()));
+        co_return NoStore(std::move(r));
+    };
+}
+
 }  // namespace rounds::routeplan

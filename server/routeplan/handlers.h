@@ -15,6 +15,7 @@ struct Handlers {
     http::Handler Get();
     http::Handler Calendar();
     http::Handler Delete();
+    http::Handler PlanDay();
 };
 
 }  // namespace rounds::routeplan

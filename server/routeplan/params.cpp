@@ -390,4 +390,166 @@ SaveInput ParseSave(const json::value& body) {
     return in;
 }
 
+std::optional<std::int64_t> ParseUtcOffset(std::string_view text) {
+    if (!ParseTimestamp(text)) {
+        return std::nullopt;
+    }
+    const char last = text.back();
+    if (last == 'Z' || last == 'z') {
+        return 0;
+    }
+    const std::string_view zone = text.substr(text.size() - 6);
+    std::int64_t h = 0, m = 0;
+    Digits(zone, 1, 2, h);
+    Digits(zone, 4, 2, m);
+    return (h * 3600 + m * 60) * (zone[0] == '-' ? -1 : 1);
+}
+
+std::vector<std::pair<int, int>> ParseBestHours(std::string_view text) {
+    // Scan for "<time> <separator> <time>" where time = H[H][:MM] and separator = '-', en dash or "to".
+    std::vector<std::pair<int, int>> out;
+    std::size_t i = 0;
+    auto read_time = [&](std::size_t& pos, int& minutes) -> bool {
+        std::size_t p = pos;
+        int h = 0;
+        int digits = 0;
+        while (p < text.size() && digits < 2 && text[p] >= '0' && text[p] <= '9') {
+            h = h * 10 + (text[p] - '0');
+            ++p;
+            ++digits;
+        }
+        if (digits == 0 || h > 24) {
+            return false;
+        }
+        int m = 0;
+        if (p + 3 <= text.size() && (text[p] == ':' || text[p] == '.') && text[p + 1] >= '0' && text[p + 1] <= '9' &&
+            text[p + 2] >= '0' && text[p + 2] <= '9') {
+            m = (text[p + 1] - '0') * 10 + (text[p + 2] - '0');
+            p += 3;
+        }
+        if (m > 59 || h * 60 + m > 24 * 60) {
+            return false;
+        }
+        minutes = h * 60 + m;
+        pos = p;
+        return true;
+    };
+    auto skip_spaces = [&](std::size_t& pos) {
+        while (pos < text.size() && text[pos] == ' ') {
+            ++pos;
+        }
+    };
+    while (i < text.size()) {
+        // A time starts at a digit that does not continue a number ("12", "9:30", "8.15").
+        const bool continues =
+            i > 0 && ((text[i - 1] >= '0' && text[i - 1] <= '9') || text[i - 1] == ':' || text[i - 1] == '.');
+        if (text[i] < '0' || text[i] > '9' || continues) {
+            ++i;
+            continue;
+        }
+        std::size_t p = i;
+        int open = 0;
+        int close = 0;
+        if (!read_time(p, open)) {
+            ++i;
+            continue;
+        }
+        skip_spaces(p);
+        bool separator = false;
+        if (p < text.size() && text[p] == '-') {
+            ++p;
+            separator = true;
+        } else if (text.substr(p, 3) == "\xE2\x80\x93") {  // en dash
+            p += 3;
+            separator = true;
+        } else if (text.substr(p, 2) == "to") {
+            p += 2;
+            separator = true;
+        }
+        skip_spaces(p);
+        if (separator && read_time(p, close) && close > open) {
+            out.emplace_back(open, close);
+            i = p;
+            continue;
+        }
+        i = std::max(i + 1, p);
+    }
+    return out;
+}
+
+PlanDayInput ParsePlanDay(const json::value& body) {
+    const json::object& o = Object(body, "body");
+    OnlyKeys(o, "",
+             {"date", "start", "end", "start_time", "hours", "day_end", "visit_minutes", "market_id", "recent_days",
+              "max_candidates", "client_id", "name"});
+    PlanDayInput in;
+    auto date = String(o, "date", "date", 10);
+    if (!date || !ParseDate(*date)) {
+        throw core::Invalid("date", "is required (YYYY-MM-DD)");
+    }
+    in.date = *date;
+    const json::value* start = o.if_contains("start");
+    if (start == nullptr) {
+        throw core::Invalid("start", "is required: {\"lat\": .., \"lng\": ..}");
+    }
+    in.start = ParsePoint(*start, "start");
+    if (const json::value* end = o.if_contains("end"); end != nullptr && !end->is_null()) {
+        in.end = ParsePoint(*end, "end");
+    }
+    if (auto text = String(o, "start_time", "start_time", 64)) {
+        in.start_time = Time(o, "start_time", "start_time");
+        if (text->substr(0, 10) != in.date) {
+            throw core::Invalid("start_time", "must be on the planned date (local time)");
+        }
+        in.utc_offset = *ParseUtcOffset(*text);
+    } else {
+        in.start_time = *ParseDate(in.date) + 8 * 3600;
+    }
+    const auto hours = Number(o, "hours", "hours");
+    const bool has_day_end = o.contains("day_end") && !o.at("day_end").is_null();
+    if (hours.has_value() == has_day_end) {
+        throw core::Invalid("hours", "give either hours (0.5 to 14) or day_end");
+    }
+    if (hours) {
+        if (*hours < 0.5 || *hours > 14) {
+            throw core::Invalid("hours", "must be between 0.5 and 14");
+        }
+        in.day_end = in.start_time + static_cast<std::int64_t>(std::llround(*hours * 3600));
+    } else {
+        in.day_end = Time(o, "day_end", "day_end");
+    }
+    CheckDay(in.start_time, in.day_end);
+    const double visit = Number(o, "visit_minutes", "visit_minutes").value_or(20);
+    if (visit < 5 || visit > 240) {
+        throw core::Invalid("visit_minutes", "must be between 5 and 240");
+    }
+    in.visit_seconds = static_cast<std::int64_t>(std::llround(visit * 60));
+    in.market_id = String(o, "market_id", "market_id", 36);
+    if (in.market_id) {
+        const std::string& m = *in.market_id;
+        const bool uuid = m.size() == 36 && m[8] == '-' && m[13] == '-' && m[18] == '-' && m[23] == '-' &&
+                          m.find_first_not_of("0123456789abcdef-") == std::string::npos;
+        if (!uuid) {
+            throw core::Invalid("market_id", "must be a market id (UUID)");
+        }
+    }
+    const double recent = Number(o, "recent_days", "recent_days").value_or(14);
+    if (recent < 0 || recent > 365 || recent != std::floor(recent)) {
+        throw core::Invalid("recent_days", "must be a whole number from 0 to 365");
+    }
+    in.recent_days = static_cast<int>(recent);
+    const double max_candidates = Number(o, "max_candidates", "max_candidates").value_or(60);
+    if (max_candidates < 1 || max_candidates > static_cast<double>(kMaxStops) ||
+        max_candidates != std::floor(max_candidates)) {
+        throw core::Invalid("max_candidates", "must be a whole number from 1 to 100");
+    }
+    in.max_candidates = static_cast<int>(max_candidates);
+    in.client_id = String(o, "client_id", "client_id", 100);
+    if (in.client_id && in.client_id->empty()) {
+        throw core::Invalid("client_id", "must be 1 to 100 characters");
+    }
+    in.name = String(o, "name", "name", 200).value_or("");
+    return in;
+}
+
 }  // namespace rounds::routeplan

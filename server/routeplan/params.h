@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "routing/travel_time.h"
@@ -89,5 +90,36 @@ struct SaveInput {
 /// "lng", "ref"?, "label"?, "arrival", "service_start", "departure"}]} (the optimiser's response fields, so a
 /// client can post back what it was given). Checks the times are ordered and inside the day.
 SaveInput ParseSave(const boost::json::value& body);
+
+/// Offset from UTC in seconds of an RFC 3339 date-time ("+01:00" -> 3600, "Z" -> 0); nullopt if malformed.
+std::optional<std::int64_t> ParseUtcOffset(std::string_view text);
+
+/// Office hours from an account's free-text best_hours, as [open, close) minutes after local midnight:
+/// "09:00-12:00, 14:00-17:30", "9-12; 14-17", "8:30 to 16:00". Parts that are not a time range are ignored
+/// (the text is typed by people); a range whose end is not after its start is ignored too.
+std::vector<std::pair<int, int>> ParseBestHours(std::string_view text);
+
+/// Body of POST /api/v1/routes/plan-day.
+struct PlanDayInput {
+    std::string date;  // YYYY-MM-DD (local date of the day planned)
+    routing::GeoPoint start;
+    std::optional<routing::GeoPoint> end;
+    std::int64_t start_time = 0;
+    std::int64_t day_end = 0;
+    /// Offset of the local time zone (from start_time), used to read best_hours.
+    std::int64_t utc_offset = 0;
+    std::int64_t visit_seconds = 20 * 60;
+    std::optional<std::string> market_id;
+    int recent_days = 14;
+    int max_candidates = 60;
+    std::optional<std::string> client_id;
+    std::string name;
+};
+
+/// {"date": "YYYY-MM-DD", "start": {lat,lng}, "end"?: {lat,lng}, "start_time"?: RFC 3339 on that date (default
+/// 08:00 UTC), "hours"?: 0.5..14 | "day_end"?: RFC 3339 (exactly one), "visit_minutes"?: 5..240 (default 20),
+/// "market_id"?: uuid, "recent_days"?: 0..365 (default 14), "max_candidates"?: 1..100 (default 60),
+/// "client_id"?, "name"?}
+PlanDayInput ParsePlanDay(const boost::json::value& body);
 
 }  // namespace rounds::routeplan

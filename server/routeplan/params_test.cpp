@@ -118,3 +118,56 @@ TEST(RoutePlanParams, SaveChecksTimeOrder) {
 
 }  // namespace
 }  // namespace rounds::routeplan
+
+namespace rounds::routeplan {
+namespace {
+
+TEST(RoutePlanParams, BestHours) {
+    using Ranges = std::vector<std::pair<int, int>>;
+    EXPECT_EQ(ParseBestHours("09:00-12:00, 14:00-17:30"), (Ranges{{540, 720}, {840, 1050}}));
+    EXPECT_EQ(ParseBestHours("9-12; 14-17"), (Ranges{{540, 720}, {840, 1020}}));
+    EXPECT_EQ(ParseBestHours("8:30 to 16:00"), (Ranges{{510, 960}}));
+    EXPECT_EQ(ParseBestHours("mornings 8.15 - 11.45 only"), (Ranges{{495, 705}}));
+    EXPECT_EQ(ParseBestHours("after lunch"), Ranges{});
+    EXPECT_EQ(ParseBestHours("17-9"), Ranges{});         // end not after start
+    EXPECT_EQ(ParseBestHours("99:00-12:00"), Ranges{});  // not a time
+    EXPECT_EQ(ParseBestHours("Tue 10:00\xE2\x80\x93"
+                             "12:00"),
+              (Ranges{{600, 720}}));
+}
+
+TEST(RoutePlanParams, PlanDay) {
+    const PlanDayInput in = ParsePlanDay(boost::json::parse(
+        R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"start_time":"2026-11-24T08:30:00-05:00","hours":8})"));
+    EXPECT_EQ(in.utc_offset, -5 * 3600);
+    EXPECT_EQ(FormatTimestamp(in.start_time), "2026-11-24T13:30:00Z");
+    EXPECT_EQ(in.day_end - in.start_time, 8 * 3600);
+    EXPECT_EQ(in.visit_seconds, 1200);
+    EXPECT_EQ(in.recent_days, 14);
+    const PlanDayInput d = ParsePlanDay(
+        boost::json::parse(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"day_end":"2026-11-24T17:00:00Z"})"));
+    EXPECT_EQ(FormatTimestamp(d.start_time), "2026-11-24T08:00:00Z");
+    auto field = [](std::string_view body) -> std::string {
+        try {
+            ParsePlanDay(boost::json::parse(body));
+        } catch (const core::Error& e) {
+            return e.Fields().front().field;
+        }
+        return "";
+    };
+    EXPECT_EQ(field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75}})"), "hours");
+    EXPECT_EQ(field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"hours":20})"), "hours");
+    EXPECT_EQ(field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"hours":8,"day_end":"2026-11-24T17:00:00Z"})"),
+              "hours");
+    EXPECT_EQ(field(R"({"date":"24.11.2026","start":{"lat":40,"lng":-75},"hours":8})"), "date");
+    EXPECT_EQ(
+        field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"hours":8,"start_time":"2026-11-25T08:00:00Z"})"),
+        "start_time");
+    EXPECT_EQ(field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"hours":8,"market_id":"x"})"), "market_id");
+    EXPECT_EQ(field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"hours":8,"recent_days":-1})"), "recent_days");
+    EXPECT_EQ(field(R"({"date":"2026-11-24","start":{"lat":40,"lng":-75},"hours":8,"max_candidates":101})"),
+              "max_candidates");
+}
+
+}  // namespace
+}  // namespace rounds::routeplan

@@ -251,6 +251,7 @@ struct StopRow {
     std::string ref, label;
     GeoPoint point;
     std::int64_t arrival = 0, start = 0, departure = 0;
+    std::optional<std::string> call_id;
 };
 
 std::vector<StopRow> ReadStops(const db::Result& r) {
@@ -268,6 +269,9 @@ std::vector<StopRow> ReadStops(const db::Result& r) {
         s.arrival = r.GetInt(i, 7);
         s.start = r.GetInt(i, 8);
         s.departure = r.GetInt(i, 9);
+        if (auto c = r.GetOpt(i, 10)) {
+            s.call_id = std::string(*c);
+        }
         out.push_back(std::move(s));
     }
     return out;
@@ -294,6 +298,7 @@ json::object StopJson(const StopRow& s) {
                         {"arrival", FormatTimestamp(s.arrival)},
                         {"service_start", FormatTimestamp(s.start)},
                         {"departure", FormatTimestamp(s.departure)},
+                        {"call_id", s.call_id ? json::value(*s.call_id) : json::value(nullptr)},
                         {"links", LinksJson(s.point, StopTitle(s))}};
 }
 
@@ -448,69 +453,164 @@ asio::awaitable<json::object> RoutePlanService::Optimize(const http::Principal& 
     co_return out;
 }
 
-asio::awaitable<std::pair<json::object, bool>> RoutePlanService::Save(const http::Principal& caller, SaveInput in,
-                                                                      std::string source) {
-    const tenancy::Scope scope = tenancy::ScopeOf(caller);
-    auto lease = co_await pool_.Acquire();
-    auto tx = co_await tenancy::Begin(lease, scope);
-    std::string id;
-    bool created = false;
+asio::awaitable<std::pair<std::string, bool>> RoutePlanService::SaveInTx(db::Lease& lease, const std::string& org,
+                                                                         const std::string& user, const SaveInput& in,
+                                                                         const std::string& source) {
     if (in.client_id) {
-        db::Result found = co_await lease.Exec(sql::kFindByClientId, scope.org.Str(), *in.client_id);
+        db::Result found = co_await lease.Exec(sql::kFindByClientId, org, *in.client_id);
         if (found.Rows() > 0) {
-            id = found.Get(0, 0);
+            co_return std::make_pair(std::string(found.Get(0, 0)), false);
         }
     }
-    if (id.empty()) {
-        auto coord = [](double v) {
-            char buf[40];
-            std::snprintf(buf, sizeof(buf), "%.8f", v);
-            return std::string(buf);
-        };
-        std::optional<std::string> end_lat, end_lng;
-        if (in.end) {
-            end_lat = coord(in.end->lat);
-            end_lng = coord(in.end->lng);
-        }
-        db::Result r = co_await lease.Exec(sql::kInsertPlan, scope.org.Str(), in.client_id, scope.user_id, in.date,
-                                           in.name, source, coord(in.start.lat), coord(in.start.lng), end_lat, end_lng,
-                                           in.start_time, in.day_end, in.travel_seconds, in.distance_meters);
-        id = r.Get(0, 0);
-        created = true;
-        if (!in.stops.empty()) {
-            std::vector<std::optional<std::int64_t>> npis;
-            std::vector<std::string> refs, labels;
-            std::vector<double> lats, lngs;
-            std::vector<std::int64_t> arr, st, dep;
-            for (const PlannedStop& s : in.stops) {
-                npis.push_back(s.npi);
-                refs.push_back(s.ref);
-                labels.push_back(s.label);
-                lats.push_back(s.point.lat);
-                lngs.push_back(s.point.lng);
-                arr.push_back(s.arrival);
-                st.push_back(s.service_start);
-                dep.push_back(s.departure);
-            }
-            co_await lease.Exec(sql::kInsertStops, scope.org.Str(), id, scope.user_id, NullableIntArray(npis),
-                                TextArray(refs), TextArray(labels), FloatArray(lats), FloatArray(lngs), IntArray(arr),
-                                IntArray(st), IntArray(dep));
-        }
+    auto coord = [](double v) {
+        char buf[40];
+        std::snprintf(buf, sizeof(buf), "%.8f", v);
+        return std::string(buf);
+    };
+    std::optional<std::string> end_lat, end_lng;
+    if (in.end) {
+        end_lat = coord(in.end->lat);
+        end_lng = coord(in.end->lng);
     }
-    db::Result plan = co_await lease.Exec(sql::kGetPlan, scope.org.Str(), id);
-    db::Result stops = co_await lease.Exec(sql::kGetStops, scope.org.Str(), id);
-    co_await tx.Commit();
+    db::Result r = co_await lease.Exec(sql::kInsertPlan, org, in.client_id, user, in.date, in.name, source,
+                                       coord(in.start.lat), coord(in.start.lng), end_lat, end_lng, in.start_time,
+                                       in.day_end, in.travel_seconds, in.distance_meters);
+    std::string id(r.Get(0, 0));
+    if (!in.stops.empty()) {
+        std::vector<std::optional<std::int64_t>> npis;
+        std::vector<std::string> refs, labels;
+        std::vector<double> lats, lngs;
+        std::vector<std::int64_t> arr, st, dep;
+        for (const PlannedStop& s : in.stops) {
+            npis.push_back(s.npi);
+            refs.push_back(s.ref);
+            labels.push_back(s.label);
+            lats.push_back(s.point.lat);
+            lngs.push_back(s.point.lng);
+            arr.push_back(s.arrival);
+            st.push_back(s.service_start);
+            dep.push_back(s.departure);
+        }
+        co_await lease.Exec(sql::kInsertStops, org, id, user, NullableIntArray(npis), TextArray(refs),
+                            TextArray(labels), FloatArray(lats), FloatArray(lngs), IntArray(arr), IntArray(st),
+                            IntArray(dep));
+    }
+    co_return std::make_pair(std::move(id), true);
+}
+
+asio::awaitable<std::optional<json::object>> RoutePlanService::LoadInTx(db::Lease& lease, const std::string& org,
+                                                                        const std::string& id) {
+    db::Result plan = co_await lease.Exec(sql::kGetPlan, org, id);
     if (plan.Rows() == 0) {
-        // The client_id belongs to a plan the caller cannot see (another user's).
-        throw core::Error(core::ErrorKind::kConflict, "client_id: already used by another route plan");
+        co_return std::nullopt;
     }
+    db::Result stops = co_await lease.Exec(sql::kGetStops, org, id);
     json::object o = PlanJson(ReadPlan(plan, 0));
     json::array items;
     for (const StopRow& s : ReadStops(stops)) {
         items.push_back(StopJson(s));
     }
     o["stops"] = std::move(items);
-    co_return std::make_pair(std::move(o), created);
+    co_return o;
+}
+
+asio::awaitable<std::pair<json::object, bool>> RoutePlanService::Save(const http::Principal& caller, SaveInput in,
+                                                                      std::string source) {
+    const tenancy::Scope scope = tenancy::ScopeOf(caller);
+    auto lease = co_await pool_.Acquire();
+    auto tx = co_await tenancy::Begin(lease, scope);
+    auto [id, created] = co_await SaveInTx(lease, scope.org.Str(), scope.user_id, in, source);
+    std::optional<json::object> plan = co_await LoadInTx(lease, scope.org.Str(), id);
+    co_await tx.Commit();
+    if (!plan) {
+        // The client_id belongs to a plan the caller cannot see (another user's).
+        throw core::Error(core::ErrorKind::kConflict, "client_id: already used by another route plan");
+    }
+    co_return std::make_pair(std::move(*plan), created);
+}
+
+asio::awaitable<std::pair<json::object, bool>> RoutePlanService::PlanDay(const http::Principal& caller,
+                                                                         PlanDayInput in) {
+    const tenancy::Scope scope = tenancy::ScopeOf(caller);
+    // 1. Candidates: the best-scoring targets of the caller's territories, filtered in SQL.
+    OptimizeInput problem;
+    problem.start = in.start;
+    problem.end = in.end;
+    problem.start_time = in.start_time;
+    problem.day_end = in.day_end;
+    const std::int64_t midnight = *ParseDate(in.date) - in.utc_offset;  // local midnight in Unix seconds
+    {
+        auto lease = co_await pool_.Acquire();
+        auto tx = co_await tenancy::Begin(lease, scope);
+        db::Result r = co_await lease.Exec(sql::kPlanDayCandidates, scope.user_id, in.date, in.recent_days,
+                                           in.market_id, in.max_candidates);
+        co_await tx.Commit();
+        for (int i = 0; i < r.Rows(); ++i) {
+            StopInput stop;
+            stop.npi = r.GetInt(i, 0);
+            stop.point = GeoPoint{r.GetDouble(i, 2), r.GetDouble(i, 3)};
+            stop.duration_seconds = in.visit_seconds;
+            stop.ref = std::string(r.GetOpt(i, 4).value_or(""));  // the account, when there is one
+            // Office hours: the visit must start and end inside them.
+            for (const auto& [open, close] : ParseBestHours(r.Get(i, 5))) {
+                const std::int64_t latest_start = midnight + close * 60 - in.visit_seconds;
+                if (latest_start >= midnight + open * 60) {
+                    stop.windows.push_back({midnight + open * 60, latest_start});
+                }
+            }
+            problem.stops.push_back(std::move(stop));
+        }
+    }
+    const std::size_t candidates = problem.stops.size();
+    // 2. Route them (on the CPU pool, inside Optimize).
+    json::object result;
+    if (candidates > 0) {
+        result = co_await Optimize(caller, problem);
+    } else {
+        result = json::object{{"stops", json::array{}},     {"unplaced", json::array{}}, {"total_travel_seconds", 0},
+                              {"total_distance_meters", 0}, {"travel_source", nullptr},  {"travel_warning", nullptr}};
+    }
+    // 3. Save the plan with its stops and a planned call per stop, in one transaction.
+    SaveInput save;
+    save.client_id = in.client_id;
+    save.name = in.name.empty() ? "Plan for " + in.date : in.name;
+    save.date = in.date;
+    save.start = in.start;
+    save.end = in.end;
+    save.start_time = in.start_time;
+    save.day_end = in.day_end;
+    save.travel_seconds = result.at("total_travel_seconds").to_number<double>();
+    save.distance_meters = result.at("total_distance_meters").to_number<double>();
+    for (const json::value& v : result.at("stops").as_array()) {
+        const json::object& o = v.as_object();
+        PlannedStop stop;
+        if (o.at("npi").is_string()) {
+            stop.npi = std::stoll(std::string(o.at("npi").as_string()));
+        }
+        stop.point = {o.at("lat").to_number<double>(), o.at("lng").to_number<double>()};
+        stop.ref = std::string(o.at("ref").as_string());
+        stop.label = std::string(o.at("label").as_string());
+        stop.arrival = *ParseTimestamp(o.at("arrival").as_string());
+        stop.service_start = *ParseTimestamp(o.at("service_start").as_string());
+        stop.departure = *ParseTimestamp(o.at("departure").as_string());
+        save.stops.push_back(std::move(stop));
+    }
+    auto lease = co_await pool_.Acquire();
+    auto tx = co_await tenancy::Begin(lease, scope);
+    auto [id, created] = co_await SaveInTx(lease, scope.org.Str(), scope.user_id, save, "plan_day");
+    if (created && !save.stops.empty()) {
+        co_await lease.Exec(sql::kPlannedCalls, scope.org.Str(), id, scope.user_id);
+    }
+    std::optional<json::object> plan = co_await LoadInTx(lease, scope.org.Str(), id);
+    co_await tx.Commit();
+    if (!plan) {
+        throw core::Error(core::ErrorKind::kConflict, "client_id: already used by another route plan");
+    }
+    (*plan)["unplaced"] = result.at("unplaced");
+    (*plan)["candidates"] = candidates;
+    (*plan)["travel_source"] = result.at("travel_source");
+    (*plan)["travel_warning"] = result.at("travel_warning");
+    co_return std::make_pair(std::move(*plan), created);
 }
 
 asio::awaitable<json::object> RoutePlanService::List(const http::Principal& caller, std::optional<std::string> cursor,
@@ -555,19 +655,12 @@ asio::awaitable<json::object> RoutePlanService::Get(const http::Principal& calle
     const tenancy::Scope scope = tenancy::ScopeOf(caller);
     auto lease = co_await pool_.Acquire();
     auto tx = co_await tenancy::Begin(lease, scope);
-    db::Result plan = co_await lease.Exec(sql::kGetPlan, scope.org.Str(), id);
-    db::Result stops = co_await lease.Exec(sql::kGetStops, scope.org.Str(), id);
+    std::optional<json::object> plan = co_await LoadInTx(lease, scope.org.Str(), id);
     co_await tx.Commit();
-    if (plan.Rows() == 0) {
+    if (!plan) {
         throw core::NotFound("no route plan " + id);
     }
-    json::object o = PlanJson(ReadPlan(plan, 0));
-    json::array items;
-    for (const StopRow& s : ReadStops(stops)) {
-        items.push_back(StopJson(s));
-    }
-    o["stops"] = std::move(items);
-    co_return o;
+    co_return std::move(*plan);
 }
 
 asio::awaitable<std::string> RoutePlanService::Calendar(const http::Principal& caller, std::string id) {

@@ -50,9 +50,24 @@ class RoutePlanService {
     /// manager may read the team's plans, not delete them).
     boost::asio::awaitable<void> Delete(const http::Principal& caller, std::string id);
 
+    /// POST /api/v1/routes/plan-day: picks the best-scoring targets of the caller's territories that fit
+    /// (crm.plan_day_candidates), routes them, and saves the result as a route plan (source plan_day) with a
+    /// planned call per stop. Returns the plan (+ "unplaced", "candidates") and whether it was created.
+    boost::asio::awaitable<std::pair<boost::json::object, bool>> PlanDay(const http::Principal& caller,
+                                                                         PlanDayInput input);
+
     const RoutePlanSettings& Settings() const { return settings_; }
 
   private:
+    /// Inserts a plan and its stops inside the caller's open transaction (or finds the plan of client_id);
+    /// returns (id, created).
+    boost::asio::awaitable<std::pair<std::string, bool>> SaveInTx(db::Lease& lease, const std::string& org,
+                                                                  const std::string& user, const SaveInput& in,
+                                                                  const std::string& source);
+    /// Reads a plan with its stops inside an open transaction; nullopt when not visible.
+    boost::asio::awaitable<std::optional<boost::json::object>> LoadInTx(db::Lease& lease, const std::string& org,
+                                                                        const std::string& id);
+
     db::Pool& pool_;
     boost::asio::thread_pool& cpu_pool_;
     RoutePlanSettings settings_;

@@ -59,7 +59,7 @@ inline constexpr db::Statement kGetPlan{
 inline constexpr db::Statement kGetStops{
     "routeplan_get_stops",
     "SELECT s.id, s.position, s.npi, s.ref, s.label, s.lat, s.lng, extract(epoch FROM s.planned_arrival)::bigint, "
-    "extract(epoch FROM s.planned_start)::bigint, extract(epoch FROM s.planned_departure)::bigint "
+    "extract(epoch FROM s.planned_start)::bigint, extract(epoch FROM s.planned_departure)::bigint, s.call_id "
     "FROM crm.route_stop s WHERE s.org_id = $1 AND s.route_id = $2 AND s.deleted_at IS NULL ORDER BY s.position"};
 
 // Newest first; keyset on (created_at, id) descending. $5: only this owner (NULL = every visible plan);
@@ -82,5 +82,26 @@ inline constexpr db::Statement kDeleteStops{
     "routeplan_delete_stops",
     "UPDATE crm.route_stop SET deleted_at = now(), updated_by = crm.current_user_id() "
     "WHERE org_id = $1 AND route_id = $2 AND deleted_at IS NULL"};
+
+// Plan my day: candidates (db/migrations/0051_plan_day.sql) ...
+inline constexpr db::Statement kPlanDayCandidates{
+    "routeplan_plan_day_candidates",
+    "SELECT npi, score, lat, lng, account_id, coalesce(best_hours, ''), label "
+    "FROM crm.plan_day_candidates($1::uuid, $2::date, $3::integer, $4::uuid, $5::integer)"};
+
+// ... and one planned call (crm.call, status planned, in person) per stop with an NPI, linked from the stop.
+// The call's client_id ("route-stop:<stop id>") makes the link unique.
+inline constexpr db::Statement kPlannedCalls{
+    "routeplan_planned_calls",
+    "WITH stops AS (SELECT s.id, s.npi, s.planned_start, s.planned_departure FROM crm.route_stop s "
+    "  WHERE s.org_id = $1 AND s.route_id = $2 AND s.npi IS NOT NULL AND s.deleted_at IS NULL), "
+    "calls AS (INSERT INTO crm.call (org_id, owner_id, npi, account_id, starts_at, ends_at, channel, status, "
+    "  duration_minutes, client_id, created_by, updated_by) "
+    "  SELECT $1, $3, s.npi, a.id, s.planned_start, s.planned_departure, 'in_person', 'planned', "
+    "  round(extract(epoch FROM s.planned_departure - s.planned_start) / 60)::integer, 'route-stop:' || s.id, $3, $3 "
+    "  FROM stops s LEFT JOIN crm.account a ON a.org_id = $1 AND a.npi = s.npi AND a.deleted_at IS NULL "
+    "  RETURNING id, client_id) "
+    "UPDATE crm.route_stop r SET call_id = c.id, updated_by = $3 FROM calls c "
+    "WHERE r.org_id = $1 AND c.client_id = 'route-stop:' || r.id RETURNING r.id"};
 
 }  // namespace rounds::routeplan::sql

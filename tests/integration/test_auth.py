@@ -402,6 +402,7 @@ ISOLATION = {
     # for every call by _object_id. Read: owner, the owner's managers, admins; delete: owner or admin.
     ("POST", "/api/v1/routes/optimize"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
     ("POST", "/api/v1/routes"): {"rep": (201, None), "manager": (201, None), "admin": (201, None)},
+    ("POST", "/api/v1/routes/plan-day"): {"rep": (201, None), "manager": (201, None), "admin": (201, None)},
     ("GET", "/api/v1/routes"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
     ("GET", "/api/v1/routes/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
     ("GET", "/api/v1/routes/{id}.ics"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
@@ -452,6 +453,7 @@ def _bodies(world, org):
         ("POST", "/api/v1/auth/mfa/disable"): {"code": "123456"},
         ("POST", "/api/v1/routes/optimize"): dict(ROUTE_DAY, stops=[{"lat": 40.01, "lng": -75.01}]),
         ("POST", "/api/v1/routes"): dict(ROUTE_DAY, date="2026-11-24", stops=[]),
+        ("POST", "/api/v1/routes/plan-day"): {"date": "2026-11-24", "start": ROUTE_DAY["start"], "hours": 8},
     }
 
 

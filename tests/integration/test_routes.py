@@ -5,6 +5,7 @@ soft delete) and their visibility (owner, manager's team, admin; another organis
 import json
 import math
 import re
+import subprocess
 import tempfile
 import threading
 import uuid
@@ -148,6 +149,14 @@ def registry():
                ({NOWHERE_NPI}, 'nppes', 'p', '2 Lost Ln', 'Town', 'PA', '19001', 'h3', NULL, 'unmatched', 1);
     """)
     return True
+
+
+def psql_checked(url, sql):
+    """psql that shows PostgreSQL's message when the command fails."""
+    try:
+        return psql(url, sql)
+    except subprocess.CalledProcessError as e:
+        raise AssertionError(e.stderr) from e
 
 
 def optimize(server, token, body):
@@ -407,3 +416,110 @@ def test_visibility_of_route_plans(srv, people):
     assert status("rep", "DELETE", rep_plan["id"]) == 204
     assert status("admin", "DELETE", other_plan["id"]) == 204
     assert status("rep", "GET", "not-a-uuid") == 404
+
+
+# ----- Plan my day ------------------------------------------------------------------------------------------
+PLAN_NPIS = {k: npi_with_check_digit(f"1777777{i:02d}") for i, k in enumerate(
+    ["top", "nosee", "monday", "hours", "recent", "dnc", "far", "other_territory"])}
+
+
+@pytest.fixture(scope="module")
+def targeting(people):
+    """A market and a territory assigned to the rep, with targets: one of each exclusion rule, one with office
+    hours, one too far away, and one in a territory the rep does not cover."""
+    n = PLAN_NPIS
+    org = psql(OWNER_URL, f"SET rounds.admin = 'on'; SELECT org_id FROM crm.app_user WHERE id = '{people['rep']['id']}'")
+    rep = people["rep"]["id"]
+    coords = {"top": (40.01, -75.01), "nosee": (40.02, -75.0), "monday": (40.0, -75.02), "hours": (40.015, -74.99),
+              "recent": (40.005, -75.005), "dnc": (40.02, -75.02), "far": (44.5, -75.0),
+              "other_territory": (40.01, -75.0)}
+    scores = {"top": 90, "nosee": 95, "monday": 85, "hours": 80, "recent": 99, "dnc": 98, "far": 70,
+              "other_territory": 100}
+    physicians = ", ".join(f"({n[k]}, 1, 'Doc', '{k}', 1, 1)" for k in n)
+    members = ", ".join(
+        f"('{org}', (SELECT id FROM t WHERE name = '{'Other' if k == 'other_territory' else 'Mine'}'), {n[k]}, "
+        f"{i + 1}, '19001', {coords[k][0]}, {coords[k][1]})" for i, k in enumerate(n))
+    metrics = ", ".join(
+        f"('{org}', (SELECT id FROM m), 2023, {n[k]}, 10, 0, 0, 0, 0, 0, false, 5, {scores[k]})" for k in n)
+    psql_checked(OWNER_URL, f"""
+        SET rounds.admin = 'on';
+        DELETE FROM ref.physician WHERE npi IN ({", ".join(n.values())});
+        INSERT INTO ref.physician (npi, entity_type, first_name, last_name, release_id, first_release_id)
+        VALUES {physicians};
+        INSERT INTO crm.market (org_id, name, hcpcs_codes) VALUES ('{org}', 'Plan day market', '{{27447}}');
+        INSERT INTO crm.territory (org_id, name, level) VALUES ('{org}', 'Mine', 'nation'), ('{org}', 'Other', 'nation');
+        INSERT INTO crm.territory_user (org_id, territory_id, user_id)
+            SELECT '{org}', id, '{rep}' FROM crm.territory WHERE org_id = '{org}' AND name = 'Mine';
+        WITH t AS (SELECT id, name FROM crm.territory WHERE org_id = '{org}')
+        INSERT INTO mkt.territory_member (org_id, territory_id, npi, address_id, zip5, lat, lng) VALUES {members};
+        WITH m AS (SELECT id FROM crm.market WHERE org_id = '{org}' AND name = 'Plan day market')
+        INSERT INTO mkt.market_metric (org_id, market_id, data_year, npi, volume, cost_cents, own_volume,
+                                       competitor_volume, competitor_payments_cents, own_payments_cents, affiliated,
+                                       decile_national, score) VALUES {metrics};
+        INSERT INTO crm.account (org_id, owner_id, npi, no_see, best_days, best_hours) VALUES
+            ('{org}', '{rep}', {n['nosee']}, true, '{{}}', NULL),
+            ('{org}', '{rep}', {n['monday']}, false, '{{mon}}', NULL),
+            ('{org}', '{rep}', {n['hours']}, false, '{{tue,wed}}', 'afternoons 14:00-16:00');
+        INSERT INTO crm.call (org_id, owner_id, npi, starts_at, channel, status)
+            VALUES ('{org}', '{rep}', {n['recent']}, '2026-11-21T10:00:00Z', 'in_person', 'completed');
+        INSERT INTO crm.restriction (org_id, npi, kind, reason) VALUES ('{org}', {n['dnc']}, 'do_not_call', 'asked');
+    """)
+    return org
+
+
+def test_plan_my_day(srv, people, targeting):
+    n = PLAN_NPIS
+    token = people["rep"]["token"]
+    body = {"date": "2026-11-24", "start": {"lat": 40.0, "lng": -75.0}, "end": {"lat": 40.0, "lng": -75.0},
+            "start_time": "2026-11-24T08:00:00Z", "hours": 9, "visit_minutes": 30, "client_id": "day-" + uuid.uuid4().hex}
+    r = requests.post(srv.url("/api/v1/routes/plan-day"), headers=bearer(token), json=body, timeout=60)
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    assert plan["source"] == "plan_day" and plan["owner_id"] == people["rep"]["id"]
+    # Candidates: top, hours and far (no-see, wrong weekday, recently visited, do-not-call and the other
+    # territory's physician are filtered out before routing).
+    assert plan["candidates"] == 3, plan
+    routed = {s["npi"]: s for s in plan["stops"]}
+    assert set(routed) == {n["top"], n["hours"]}
+    assert [(u["npi"], u["reason"]) for u in plan["unplaced"]] == [(n["far"], "ends_after_day_end")]
+    # Office hours "14:00-16:00" with a 30-minute visit: service starts 14:00..15:30 (UTC here).
+    assert "14:00" <= routed[n["hours"]]["service_start"][11:16] <= "15:30"
+    # Each stop has its planned call.
+    for s in plan["stops"]:
+        assert s["call_id"], s
+        row = psql(OWNER_URL, "SET rounds.admin = 'on'; SELECT status || '|' || npi || '|' || "
+                              "to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || '|' || "
+                              f"duration_minutes FROM crm.call WHERE id = '{s['call_id']}'")
+        assert row == f"planned|{s['npi']}|{s['service_start']}|30", row
+    # Idempotent: the same client_id returns the same plan and creates no more calls.
+    again = requests.post(srv.url("/api/v1/routes/plan-day"), headers=bearer(token), json=body, timeout=60)
+    assert again.status_code == 200 and again.json()["id"] == plan["id"]
+    calls = psql(OWNER_URL, "SET rounds.admin = 'on'; SELECT count(*) FROM crm.call c JOIN crm.route_stop s "
+                            "ON c.client_id = 'route-stop:' || s.id "
+                            f"WHERE s.route_id = '{plan['id']}' AND c.status = 'planned'")
+    assert calls == "2"
+    # Planned calls count as recent visits: planning the same day again offers only the far physician.
+    r2 = requests.post(srv.url("/api/v1/routes/plan-day"), headers=bearer(token),
+                       json=dict(body, client_id="day-" + uuid.uuid4().hex), timeout=60)
+    assert r2.status_code == 201 and r2.json()["candidates"] == 1 and r2.json()["stops"] == []
+    # Another rep (no territory) gets an empty plan, not an error.
+    other = requests.post(srv.url("/api/v1/routes/plan-day"), headers=bearer(people["other"]["token"]),
+                          json=dict(body, client_id=None), timeout=60)
+    assert other.status_code == 201 and other.json()["candidates"] == 0
+
+
+@pytest.mark.parametrize("mutate,field", [
+    (lambda b: b.pop("hours"), "hours"),
+    (lambda b: b.update(hours=30), "hours"),
+    (lambda b: b.update(date="tomorrow"), "date"),
+    (lambda b: b.update(start_time="2026-11-25T08:00:00Z"), "start_time"),
+    (lambda b: b.update(visit_minutes=1), "visit_minutes"),
+    (lambda b: b.update(market_id="abc"), "market_id"),
+    (lambda b: b.update(start={"lat": 100, "lng": 0}), "start.lat"),
+])
+def test_plan_day_bad_input(srv, people, mutate, field):
+    body = {"date": "2026-11-24", "start": {"lat": 40.0, "lng": -75.0}, "hours": 8}
+    mutate(body)
+    r = requests.post(srv.url("/api/v1/routes/plan-day"), headers=bearer(people["rep"]["token"]), json=body,
+                      timeout=10)
+    assert_problem_field(r, field)
