@@ -215,6 +215,13 @@ class Search {
         if (in_.AllowLateness()) {
             return;  // anything may precede anything when late visits are allowed
         }
+        std::vector<std::int32_t> servable;
+        for (std::int32_t u : in_.Stops()) {
+            if (servable_[static_cast<std::size_t>(u)] != 0) {
+                servable.push_back(u);
+            }
+        }
+        over_full_ = OverFull(servable);
         for (std::int32_t u : in_.Stops()) {
             const Arrival a = in_.Arrive(u, in_.DayStart() + in_.Travel(in_.Start(), u), true);
             for (std::int32_t v : in_.Stops()) {
@@ -256,6 +263,8 @@ class Search {
     std::vector<std::int32_t> middle_;
     std::vector<std::uint8_t> precede_;
     std::vector<std::uint8_t> servable_;
+    /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
+    bool over_full_ = false;
     bool force_insertion_ = false;
 };
 
@@ -352,17 +361,14 @@ Route Search::Initial() {
             r.unserved.push_back(u);
         }
     }
-    // Strict mode: build only while feasible. When that serves every stop, or the day is provably too short
-    // for all of them, it is the start; otherwise (tight windows, TSPTW-like) the deadline-ordered route and
-    // its lateness repair below usually serve more, and the better of the two is kept.
-    std::optional<Route> built;
-    if (!in_.AllowLateness()) {
-        Route inserted = Construct(r.seq);
+    // Strict mode, over-full day (the stops provably cannot all fit): build only while feasible; dropping
+    // stops one at a time from an all-stops route would cost O(m^2) per dropped stop.
+    const std::vector<std::int32_t> servable = r.seq;
+    const std::vector<std::int32_t> not_servable = r.unserved;
+    if (over_full_) {
+        Route inserted = Construct(servable);
         inserted.unserved.insert(inserted.unserved.end(), r.unserved.begin(), r.unserved.end());
-        if (inserted.unserved.size() == r.unserved.size() || OverFull(r.seq)) {
-            return inserted;
-        }
-        built = std::move(inserted);
+        return inserted;
     }
     // Earliest deadline first is close to feasible when windows are tight, and penalty-driven local search
     // repairs the rest.
@@ -395,8 +401,15 @@ Route Search::Initial() {
     }
     r = best;
     DropLate(r);
-    if (built && built->GetScore() < r.GetScore()) {
-        return std::move(*built);
+    // Many stops were dropped (a full day the bound did not detect): feasible insertion may serve more. A few
+    // dropped stops (tight windows, TSPTW-like) are better left to the search, which forces them back in.
+    const std::size_t dropped = r.unserved.size() - not_servable.size();
+    if (!in_.AllowLateness() && dropped > std::max<std::size_t>(2, servable.size() / 10) && !deadline_.Passed()) {
+        Route inserted = Construct(servable);
+        inserted.unserved.insert(inserted.unserved.end(), not_servable.begin(), not_servable.end());
+        if (inserted.GetScore() < r.GetScore()) {
+            return inserted;
+        }
     }
     return r;
 }
@@ -803,7 +816,7 @@ void Search::Perturb(Route& r) {
     }
     // Over-full day (several stops left out): offer the unserved stops nearest the seed too, so the freed time
     // can go to a better selection of stops, and rebuild greedily by time used.
-    if (r.unserved.size() > 1 && !in_.AllowLateness() && rng_.Below(2) == 0) {
+    if (over_full_ && r.unserved.size() > 1 && rng_.Below(2) == 0) {
         std::vector<std::int32_t> near;
         for (std::int32_t u : r.unserved) {
             if (servable_[static_cast<std::size_t>(u)] != 0) {

@@ -58,9 +58,10 @@ struct Visit {
 
 /// Why a stop is not in the route.
 enum class UnservedReason : std::uint8_t {
-    /// Every window closes before the stop can be reached, even going there directly from the start.
+    /// Every window of the stop closes before it can be reached, even going there directly from the start.
     kWindowUnreachable,
-    /// The stop can be reached in a window, but then the route cannot finish by day_end.
+    /// The day is too short: the stop cannot be reached before day_end (and no own window was missed), or it
+    /// can, but then the route cannot finish by day_end.
     kEndsAfterDayEnd,
     /// Feasible on its own, but not together with the stops that were chosen (the objective prefers serving
     /// more stops; the solver found no order serving this one as well).

@@ -287,6 +287,28 @@ TEST(SolveTest, UnservedStopsAreReportedWithAReason) {
     }
 }
 
+// A stop without windows that cannot be reached before the day ends is "day too short", not a window problem.
+TEST(SolveTest, UnreachableBeforeDayEndIsEndsAfterDayEnd) {
+    Problem p;
+    p.node_count = 3;
+    const Ticks h = 60 * kMinute;
+    p.travel = {0, 10 * h, 10 * h, 10 * h, 0, 1 * h, 10 * h, 1 * h, 0};
+    p.stops.resize(3);
+    p.start = 0;
+    p.day_start = 8 * h;
+    p.day_end = 16 * h;
+    p.stops[2].windows = {{9 * h, 12 * h}};
+    for (SolverMethod method : {SolverMethod::kExact, SolverMethod::kHeuristic}) {
+        SolveOptions options;
+        options.method = method;
+        options.time_limit = std::chrono::milliseconds(0);
+        const Solution s = Solve(p, options);
+        ASSERT_EQ(s.unserved.size(), 2U);
+        EXPECT_EQ(s.unserved[0].reason, UnservedReason::kEndsAfterDayEnd) << s.unserved[0].message;
+        EXPECT_EQ(s.unserved[1].reason, UnservedReason::kWindowUnreachable) << s.unserved[1].message;
+    }
+}
+
 TEST(SolveTest, AllowLatenessSchedulesEverything) {
     const Problem p = ReasonsProblem();
     SolveOptions options;
