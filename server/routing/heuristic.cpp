@@ -814,23 +814,16 @@ void Search::Perturb(Route& r) {
         r.Apply(p, {}, p + 1);
         removed.push_back(u);
     }
-    // Over-full day (several stops left out): offer the unserved stops nearest the seed too, so the freed time
-    // can go to a better selection of stops, and rebuild greedily by time used.
+    // Over-full day (several stops left out): offer every servable unserved stop too, so the freed time can
+    // go to a better selection of stops, and rebuild greedily (least time used first).
     if (over_full_ && r.unserved.size() > 1 && rng_.Below(2) == 0) {
-        std::vector<std::int32_t> near;
+        std::vector<std::int32_t> offered;
         for (std::int32_t u : r.unserved) {
             if (servable_[static_cast<std::size_t>(u)] != 0) {
-                near.push_back(u);
+                offered.push_back(u);
             }
         }
-        const auto take = std::min<std::size_t>(near.size(), static_cast<std::size_t>(k) + 1);
-        std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(take), near.end(),
-                          [&](std::int32_t a, std::int32_t b) {
-                              return std::make_pair(in_.Travel(seed, a) + in_.Travel(a, seed), a) <
-                                     std::make_pair(in_.Travel(seed, b) + in_.Travel(b, seed), b);
-                          });
-        near.resize(take);
-        for (std::int32_t u : near) {
+        for (std::int32_t u : offered) {
             r.unserved.erase(std::find(r.unserved.begin(), r.unserved.end(), u));
             removed.push_back(u);
         }
