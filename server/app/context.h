@@ -8,6 +8,7 @@
 #include "markets/service.h"
 #include "territories/service.h"
 #include "physicians/service.h"
+#include "routeplan/service.h"
 
 namespace rounds::app {
 
@@ -18,6 +19,7 @@ struct AppContext {
     auth::AuthService* auth = nullptr;
     auth::SsoService* sso = nullptr;  // single sign-on (OIDC, SAML)
     http::Metrics* metrics = nullptr;
+    routeplan::RoutePlanService* routes = nullptr;  // route planning (issue 9)
     crm::CrmService* crm = nullptr;
     // Targeting (markets, territories)
     markets::MarketService* markets = nullptr;

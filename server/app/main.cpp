@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
     rounds::routing::RoutesBenchOptions routes_options;
     bench_routes->add_option("--instances", routes_options.instances, "Instances per size and scenario");
     bench_routes->add_option("--seed", routes_options.seed, "Random seed");
+    bench_routes->add_option("--max-iterations", routes_options.max_iterations, "Rounds per solve");
+    bench_routes->add_option("--stall-iterations", routes_options.stall_iterations,
+                             "Stop after this many rounds without a new best (0 = never)");
     bench_routes->add_option("--reference-factor", routes_options.reference_factor,
                              "Effort of the reference run as a multiple (0: skip it)");
     auto* bench_tsptw = bench->add_subcommand("tsptw", "Route optimiser on the published TSPTW instances.");
@@ -122,6 +125,8 @@ int main(int argc, char** argv) {
     bench_tsptw->add_option("--dir", tsptw_dir, "Directory with instances/ and best_known.csv");
     bench_tsptw->add_option("--time-limit-ms", tsptw_ms, "Per-instance time limit");
     bench_tsptw->add_option("--filter", tsptw_options.filter, "Only instances whose file name contains this");
+    bench_tsptw->add_option("--stall-iterations", tsptw_options.stall_iterations,
+                            "Stop after this many rounds without a new best (0 = use the whole time limit)");
 
     // Targeting: `rounds markets recompute`, `rounds bench markets`
     auto* markets_cmd = app.add_subcommand("markets", "Markets and targeting: recompute the derived metrics.");

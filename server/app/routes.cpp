@@ -7,6 +7,7 @@
 #include "markets/handlers.h"
 #include "territories/handlers.h"
 #include "physicians/handlers.h"
+#include "routeplan/handlers.h"
 
 namespace rounds::app {
 
@@ -71,6 +72,16 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     r.Add({"GET", "/api/v1/facilities/{ccn}", ph.Facility(), Access::kAuthenticated, "hospital with physicians"});
     r.Add({"GET", "/api/v1/zips/{zip}", ph.Zip(), Access::kAuthenticated, "a ZIP's centroid (typed-ZIP search)"});
 
+    // Route planning: optimise a day, saved route plans (own; a manager's team), calendar export
+    routeplan::Handlers rp{ctx.routes};
+    r.Add({"POST", "/api/v1/routes/optimize", rp.Optimize(), Access::kAuthenticated, "order stops with time windows"});
+    r.Add({"POST", "/api/v1/routes", rp.Save(), Access::kAuthenticated, "save a route plan"});
+    r.Add({"POST", "/api/v1/routes/plan-day", rp.PlanDay(), Access::kAuthenticated,
+           "choose and route the day's best targets; saved with planned calls"});
+    r.Add({"GET", "/api/v1/routes", rp.List(), Access::kAuthenticated, "route plans visible to the caller"});
+    r.Add({"GET", "/api/v1/routes/{id}", rp.Get(), Access::kAuthenticated, "one route plan with its stops"});
+    r.Add({"GET", "/api/v1/routes/{id}.ics", rp.Calendar(), Access::kAuthenticated, "route plan as iCalendar"});
+    r.Add({"DELETE", "/api/v1/routes/{id}", rp.Delete(), Access::kAuthenticated, "delete a route plan (soft)"});
     // CRM (issue #8). Every record type of crm::Entities() gets the same five routes from one generic
     // implementation (create with client_id idempotency, get, PATCH with If-Match, soft DELETE, cursor list)
     // plus a CSV/XLSX export of the filtered list; visibility (rep own / manager team / admin org) is decided

@@ -180,6 +180,14 @@ int RunServe(const core::Config& config) {
             out += "rounds_redis_failures_total " + std::to_string(redis_client->Failures()) + "\n";
         });
     }
+    // Route planning (issue 9): solving runs on the CPU pool.
+    routeplan::RoutePlanSettings route_settings;
+    route_settings.travel.road_factor = config.route_road_factor;
+    route_settings.travel.speed_kmh = config.route_speed_kmh;
+    route_settings.travel.osrm_url = config.osrm_url;
+    route_settings.travel.osrm_timeout_ms = config.osrm_timeout_ms;
+    route_settings.time_limit = std::chrono::milliseconds(config.route_time_limit_ms);
+    routeplan::RoutePlanService route_service(pool, cpu_pool, route_settings);
 
     crm::CrmService crm_service(pool, config.storage_dir);
     // Targeting (markets, territories)
@@ -193,6 +201,7 @@ int RunServe(const core::Config& config) {
     ctx.physicians = &physician_service;
     ctx.crm = &crm_service;
     ctx.metrics = &metrics;
+    ctx.routes = &route_service;
     ctx.markets = &market_service;
     ctx.territories = &territory_service;
     ctx.expected_migration = db::LatestVersion(db::EmbeddedMigrations());

@@ -225,6 +225,32 @@ std::vector<SettingDef> BuildSettings() {
                             "Let OpenID Connect discovery, JWKS and token requests reach loopback and private "
                             "addresses (tests, on-premise identity providers); off, an organisation admin cannot "
                             "make the server probe the internal network."));
+    // Route planning (server/routeplan)
+    {
+        SettingDef d{"route-road-factor", "ROUNDS_ROUTE_ROAD_FACTOR", "number", "1.3",
+                     "Road distance / great-circle distance used for travel estimates without OSRM (1.0 to 3.0).",
+                     {}};
+        d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {
+            const std::string text(v);
+            char* end = nullptr;
+            const double f = std::strtod(text.c_str(), &end);
+            if (text.empty() || end != text.c_str() + text.size() || !(f >= 1.0 && f <= 3.0)) {
+                return "must be a number from 1.0 to 3.0";
+            }
+            c.route_road_factor = f;
+            return std::nullopt;
+        };
+        s.push_back(std::move(d));
+    }
+    s.push_back(IntSetting("route-speed-kmh", "ROUNDS_ROUTE_SPEED_KMH", &Config::route_speed_kmh, 5, 200, "int",
+                           "Average door-to-door speed (km/h) of travel estimates without OSRM."));
+    s.push_back(IntSetting("route-time-limit-ms", "ROUNDS_ROUTE_TIME_LIMIT_MS", &Config::route_time_limit_ms, 10,
+                           10000, "milliseconds", "Longest the route optimiser searches per request."));
+    s.push_back(StringSetting("osrm-url", "ROUNDS_OSRM_URL", &Config::osrm_url, false,
+                              "Base URL of an OSRM server (its table service gives road travel times); empty: "
+                              "great-circle estimates. When OSRM fails the estimate is used and the response says so."));
+    s.push_back(IntSetting("osrm-timeout-ms", "ROUNDS_OSRM_TIMEOUT_MS", &Config::osrm_timeout_ms, 100, 60000,
+                           "milliseconds", "Longest an OSRM table request may take before the estimate is used."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

@@ -64,6 +64,12 @@ struct Config {
     std::string secrets_key_file;  // empty: <storage-dir>/keys/secrets-aes256.key, created on first start
     int auth_status_cache_seconds = 5;
     bool sso_allow_private_addresses = false;
+    // Route planning (server/routeplan)
+    double route_road_factor = 1.3;
+    int route_speed_kmh = 40;
+    int route_time_limit_ms = 300;
+    std::string osrm_url;
+    int osrm_timeout_ms = 5000;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.

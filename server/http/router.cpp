@@ -24,7 +24,45 @@ std::vector<std::string_view> Split(std::string_view path) {
     return out;
 }
 
-bool IsParam(std::string_view seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool IsParam(std::string_view seg) {
+    return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
+
+// "{id}.ics": a parameter followed by a literal suffix (no braces in the suffix). Returns the suffix length,
+// or -1 when `seg` is not of that form.
+int SuffixedParam(std::string_view seg) {
+    const auto close = seg.find('}');
+    if (seg.size() < 4 || seg.front() != '{' || close == std::string_view::npos || close < 2 ||
+        close + 1 >= seg.size() || seg.find_first_of("{}", close + 1) != std::string_view::npos ||
+        seg.find('{', 1) < close) {
+        return -1;
+    }
+    return static_cast<int>(seg.size() - close - 1);
+}
+
+bool IsAnyParam(std::string_view seg) {
+    return IsParam(seg) || SuffixedParam(seg) > 0;
+}
+
+// Whether template segment `t` matches path segment `p`; stores a parameter's value in `value`.
+bool SegmentMatches(std::string_view t, std::string_view p, std::string_view* name, std::string_view* value) {
+    if (IsParam(t)) {
+        *name = t.substr(1, t.size() - 2);
+        *value = p;
+        return true;
+    }
+    if (const int suffix = SuffixedParam(t); suffix > 0) {
+        const auto n = static_cast<std::size_t>(suffix);
+        if (p.size() <= n || p.substr(p.size() - n) != t.substr(t.size() - n)) {
+            return false;
+        }
+        *name = t.substr(1, t.size() - n - 2);
+        *value = p.substr(0, p.size() - n);
+        return true;
+    }
+    *name = {};
+    return t == p;
+}
 
 }  // namespace
 
@@ -34,12 +72,15 @@ void Router::Add(Route route) {
     }
     Compiled c;
     for (auto seg : Split(route.pattern)) {
-        if (seg.find_first_of("{}") != std::string_view::npos && !IsParam(seg)) {
+        if (seg.find_first_of("{}") != std::string_view::npos && !IsAnyParam(seg)) {
             throw std::invalid_argument("malformed path parameter in " + route.pattern);
         }
         c.segments.emplace_back(seg);
-        if (!IsParam(seg)) {
-            ++c.literal_count;
+        // Specificity: a literal segment beats "{id}.ics", which beats "{id}".
+        if (!IsAnyParam(seg)) {
+            c.literal_count += 2;
+        } else if (!IsParam(seg)) {
+            c.literal_count += 1;
         }
     }
     for (const auto& r : routes_) {
@@ -64,7 +105,9 @@ Match Router::Find(std::string_view method, std::string_view path) const {
         }
         bool ok = true;
         for (size_t s = 0; s < segs.size() && ok; ++s) {
-            ok = IsParam(c.segments[s]) || c.segments[s] == segs[s];
+            std::string_view name;
+            std::string_view value;
+            ok = SegmentMatches(c.segments[s], segs[s], &name, &value);
         }
         if (!ok) {
             continue;
@@ -75,9 +118,10 @@ Match Router::Find(std::string_view method, std::string_view path) const {
             best.route = &r;
             best.params.clear();
             for (size_t s = 0; s < segs.size(); ++s) {
-                if (IsParam(c.segments[s])) {
-                    std::string_view name(c.segments[s]);
-                    best.params.emplace(std::string(name.substr(1, name.size() - 2)), std::string(segs[s]));
+                std::string_view name;
+                std::string_view value;
+                if (SegmentMatches(c.segments[s], segs[s], &name, &value) && !name.empty()) {
+                    best.params.emplace(std::string(name), std::string(value));
                 }
             }
             best_literals = c.literal_count;

@@ -21,6 +21,26 @@ TEST(Router, LiteralBeatsParameterWhateverTheOrder) {
     EXPECT_EQ(m.params.at("npi"), "1234567893");
 }
 
+TEST(Router, ParameterWithLiteralSuffix) {
+    Router r;
+    r.Add({"GET", "/api/v1/routes/{id}", Noop(), Access::kPublic, ""});
+    r.Add({"GET", "/api/v1/routes/{id}.ics", Noop(), Access::kPublic, ""});
+    r.Add({"GET", "/api/v1/routes/plan.ics", Noop(), Access::kPublic, ""});
+    auto m = r.Find("GET", "/api/v1/routes/abc.ics");
+    ASSERT_NE(m.route, nullptr);
+    EXPECT_EQ(m.route->pattern, "/api/v1/routes/{id}.ics");
+    EXPECT_EQ(m.params.at("id"), "abc");
+    m = r.Find("GET", "/api/v1/routes/abc");
+    ASSERT_NE(m.route, nullptr);
+    EXPECT_EQ(m.route->pattern, "/api/v1/routes/{id}");
+    EXPECT_EQ(m.params.at("id"), "abc");
+    // The suffix alone is not a value; a literal still wins.
+    EXPECT_EQ(r.Find("GET", "/api/v1/routes/.ics").route->pattern, "/api/v1/routes/{id}");
+    EXPECT_EQ(r.Find("GET", "/api/v1/routes/plan.ics").route->pattern, "/api/v1/routes/plan.ics");
+    EXPECT_THROW(r.Add({"GET", "/x/{a}.i}cs", Noop(), Access::kPublic, ""}), std::invalid_argument);
+    EXPECT_THROW(r.Add({"GET", "/x/pre{a}", Noop(), Access::kPublic, ""}), std::invalid_argument);
+}
+
 TEST(Router, MethodMismatchListsAllowedMethods) {
     Router r;
     r.Add({"GET", "/things/{id}", Noop(), Access::kPublic, ""});

@@ -161,6 +161,7 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
                 solve.seed = options.seed + static_cast<std::uint64_t>(k);
                 solve.time_limit = options.time_limit;
                 solve.max_iterations = options.max_iterations;
+                solve.stall_iterations = options.stall_iterations;
                 const auto started = std::chrono::steady_clock::now();
                 const Solution solution = Solve(problem, solve);
                 times.push_back(ElapsedMs(started));
@@ -172,6 +173,7 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
                     SolveOptions longer = solve;
                     longer.time_limit *= options.reference_factor;
                     longer.max_iterations *= options.reference_factor;
+                    longer.stall_iterations = 0;
                     vs_reference.Add(solution, Solve(problem, longer));
                 }
                 if (size <= options.exact_max_stops && size <= kExactHardMaxStops) {
@@ -257,6 +259,7 @@ int RunTsptwBench(const TsptwBenchOptions& options, std::ostream& out) {
         solve.time_limit = options.time_limit;
         solve.seed = options.seed;
         solve.max_iterations = options.max_iterations;
+        solve.stall_iterations = options.stall_iterations;
         const auto started = std::chrono::steady_clock::now();
         const Solution solution = Solve(ToProblem(instance), solve);
         const double ms = ElapsedMs(started);

@@ -20,6 +20,9 @@ struct RoutesBenchOptions {
     /// deterministic).
     std::chrono::milliseconds time_limit{300};
     std::int64_t max_iterations = 200;
+    /// Convergence stop of the measured run (SolveOptions::stall_iterations; the reference run never stops
+    /// early).
+    std::int64_t stall_iterations = 100;
     /// The reference run uses reference_factor x both limits; 0 disables it (much faster benchmark).
     std::int32_t reference_factor = 100;
     /// Also solve sizes <= this exactly and report the gap to the optimum.
@@ -42,6 +45,8 @@ struct TsptwBenchOptions {
     std::uint64_t seed = 1;
     /// Iteration cap; the default leaves the time limit in charge.
     std::int64_t max_iterations = 1'000'000'000;
+    /// Convergence stop (SolveOptions::stall_iterations); 0 = use the whole time limit.
+    std::int64_t stall_iterations = 0;
     /// Only files whose name contains this substring (empty = all).
     std::string filter;
 };

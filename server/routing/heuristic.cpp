@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <tuple>
 #include <vector>
@@ -207,9 +208,20 @@ class Search {
         : in_(instance), settings_(settings), rng_(settings.seed), deadline_(settings.time_limit_ms) {
         const auto n = static_cast<std::size_t>(in_.NodeCount());
         precede_.assign(n * n, 1);
+        servable_.assign(n, 0);
+        for (std::int32_t u : in_.Stops()) {
+            servable_[static_cast<std::size_t>(u)] = in_.AllowLateness() || ServableAlone(in_, u) ? 1 : 0;
+        }
         if (in_.AllowLateness()) {
             return;  // anything may precede anything when late visits are allowed
         }
+        std::vector<std::int32_t> servable;
+        for (std::int32_t u : in_.Stops()) {
+            if (servable_[static_cast<std::size_t>(u)] != 0) {
+                servable.push_back(u);
+            }
+        }
+        over_full_ = OverFull(servable);
         for (std::int32_t u : in_.Stops()) {
             const Arrival a = in_.Arrive(u, in_.DayStart() + in_.Travel(in_.Start(), u), true);
             for (std::int32_t v : in_.Stops()) {
@@ -232,6 +244,10 @@ class Search {
     void Perturb(Route& r);
     void InsertBest(Route& r, std::int32_t u);
     void DropLate(Route& r);
+    Route Construct(std::vector<std::int32_t> pool);
+    Ticks TimeUsed(const Route& r, std::int32_t q, std::int32_t u) const;
+    void Recreate(Route& r, std::vector<std::int32_t> pool);
+    bool OverFull(const std::vector<std::int32_t>& servable) const;
     Route Initial();
     /// Whether u can be served before v on some feasible route (u's earliest start, its service and the
     /// travel still reach v before its last window closes). A necessary condition, used to prune.
@@ -246,8 +262,95 @@ class Search {
     Deadline deadline_;
     std::vector<std::int32_t> middle_;
     std::vector<std::uint8_t> precede_;
+    std::vector<std::uint8_t> servable_;
+    /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
+    bool over_full_ = false;
     bool force_insertion_ = false;
 };
+
+// Feasible cheapest insertion: starting from an empty route, repeatedly insert the stop that uses the least
+// of the day (detour, waiting and its own visit: this favours fitting many stops into a full day) at a position
+// that keeps the route free of lateness. A stop with no feasible position is set aside for good (inserting
+// others only delays the schedule when travel times obey the triangle inequality; the local search tries the
+// left-over stops again anyway). O(n * m * m) with O(1) feasibility checks.
+// Time the insertion of u before position q uses: how much later the route reaches the node at q (the end for
+// q == m), counting the detour, any waiting at u and u's visit. Call only for feasible insertions.
+Ticks Search::TimeUsed(const Route& r, std::int32_t q, std::int32_t u) const {
+    const Ticks leave = r.DepartureBefore(q);
+    const std::int32_t a = r.PrevNode(q);
+    const std::int32_t b = r.NodeAt(q);
+    const Arrival at = in_.Arrive(u, leave + in_.Travel(a, u), true);
+    return at.start + in_.Service(u) + r.Arc(u, b) - (leave + r.Arc(a, b));
+}
+
+Route Search::Construct(std::vector<std::int32_t> pool) {
+    Route r(in_);
+    r.Update();
+    while (!pool.empty()) {
+        std::size_t best_i = pool.size();
+        std::int32_t best_q = -1;
+        Ticks best_key = kInfinity;
+        for (std::size_t i = 0; i < pool.size();) {
+            const std::int32_t u = pool[i];
+            bool fits = false;
+            for (std::int32_t q = 0; q <= r.Size(); ++q) {
+                if (!r.Feasible(q, std::span(&u, 1), q)) {
+                    continue;
+                }
+                const Ticks key = TimeUsed(r, q, u);
+                fits = true;
+                if (key < best_key) {
+                    best_key = key;
+                    best_i = i;
+                    best_q = q;
+                }
+            }
+            if (fits) {
+                ++i;
+                continue;
+            }
+            r.unserved.push_back(u);
+            pool[i] = pool.back();
+            pool.pop_back();
+            if (best_i == pool.size()) {
+                best_i = i;  // the best candidate was just moved into slot i
+            }
+        }
+        if (best_q < 0) {
+            break;
+        }
+        const std::int32_t u = pool[best_i];
+        pool[best_i] = pool.back();
+        pool.pop_back();
+        r.Apply(best_q, std::span(&u, 1), best_q);
+    }
+    r.unserved.insert(r.unserved.end(), pool.begin(), pool.end());
+    return r;
+}
+
+// True when the stops cannot all be served however they are ordered: every stop needs its visit plus at least
+// its cheapest incoming arc (and a closed route its cheapest arc back to the end), and that sum alone exceeds
+// the day. Then drop-to-fit repair is wasted work: the day is built by insertion only.
+bool Search::OverFull(const std::vector<std::int32_t>& servable) const {
+    Ticks need = 0;
+    Ticks cheapest_back = in_.Closed() ? kInfinity : 0;
+    for (std::int32_t u : servable) {
+        Ticks cheapest_in = in_.Travel(in_.Start(), u);
+        for (std::int32_t v : servable) {
+            if (v != u) {
+                cheapest_in = std::min(cheapest_in, in_.Travel(v, u));
+            }
+        }
+        need += cheapest_in + in_.Service(u);
+        if (in_.Closed()) {
+            cheapest_back = std::min(cheapest_back, in_.Travel(u, in_.End()));
+        }
+    }
+    if (!servable.empty()) {
+        need += cheapest_back;
+    }
+    return need > in_.DayEnd() - in_.DayStart();
+}
 
 Route Search::Initial() {
     Route r(in_);
@@ -257,6 +360,15 @@ Route Search::Initial() {
         } else {
             r.unserved.push_back(u);
         }
+    }
+    // Strict mode, over-full day (the stops provably cannot all fit): build only while feasible; dropping
+    // stops one at a time from an all-stops route would cost O(m^2) per dropped stop.
+    const std::vector<std::int32_t> servable = r.seq;
+    const std::vector<std::int32_t> not_servable = r.unserved;
+    if (over_full_) {
+        Route inserted = Construct(servable);
+        inserted.unserved.insert(inserted.unserved.end(), r.unserved.begin(), r.unserved.end());
+        return inserted;
     }
     // Earliest deadline first is close to feasible when windows are tight, and penalty-driven local search
     // repairs the rest.
@@ -289,6 +401,16 @@ Route Search::Initial() {
     }
     r = best;
     DropLate(r);
+    // Many stops were dropped (a full day the bound did not detect): feasible insertion may serve more. A few
+    // dropped stops (tight windows, TSPTW-like) are better left to the search, which forces them back in.
+    const std::size_t dropped = r.unserved.size() - not_servable.size();
+    if (!in_.AllowLateness() && dropped > std::max<std::size_t>(2, servable.size() / 10) && !deadline_.Passed()) {
+        Route inserted = Construct(servable);
+        inserted.unserved.insert(inserted.unserved.end(), not_servable.begin(), not_servable.end());
+        if (inserted.GetScore() < r.GetScore()) {
+            return inserted;
+        }
+    }
     return r;
 }
 
@@ -617,6 +739,36 @@ void Search::InsertBest(Route& r, std::int32_t u) {
     r.Apply(best_q, std::span(&u, 1), best_q);
 }
 
+// Greedy feasible reinsertion of `pool` (the stop using the least time first); what does not fit stays
+// unserved.
+void Search::Recreate(Route& r, std::vector<std::int32_t> pool) {
+    while (!pool.empty()) {
+        std::size_t best_i = 0;
+        std::int32_t best_q = -1;
+        Ticks best_key = kInfinity;
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            const std::int32_t u = pool[i];
+            for (std::int32_t q = 0; q <= r.Size(); ++q) {
+                if (r.Feasible(q, std::span(&u, 1), q)) {
+                    const Ticks key = TimeUsed(r, q, u);
+                    if (key < best_key) {
+                        best_key = key;
+                        best_i = i;
+                        best_q = q;
+                    }
+                }
+            }
+        }
+        if (best_q < 0) {
+            break;
+        }
+        const std::int32_t u = pool[best_i];
+        pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(best_i));
+        r.Apply(best_q, std::span(&u, 1), best_q);
+    }
+    r.unserved.insert(r.unserved.end(), pool.begin(), pool.end());
+}
+
 // Ruin and recreate: remove a few stops (random, a consecutive string, or stops near a random stop) and
 // reinsert them one by one at their cheapest position.
 void Search::Perturb(Route& r) {
@@ -662,6 +814,22 @@ void Search::Perturb(Route& r) {
         r.Apply(p, {}, p + 1);
         removed.push_back(u);
     }
+    // Over-full day (several stops left out): offer every servable unserved stop too, so the freed time can
+    // go to a better selection of stops, and rebuild greedily (least time used first).
+    if (over_full_ && r.unserved.size() > 1 && rng_.Below(2) == 0) {
+        std::vector<std::int32_t> offered;
+        for (std::int32_t u : r.unserved) {
+            if (servable_[static_cast<std::size_t>(u)] != 0) {
+                offered.push_back(u);
+            }
+        }
+        for (std::int32_t u : offered) {
+            r.unserved.erase(std::find(r.unserved.begin(), r.unserved.end(), u));
+            removed.push_back(u);
+        }
+        Recreate(r, std::move(removed));
+        return;
+    }
     // Give unserved stops another chance: they compete with the removed ones for the freed time.
     if (!r.unserved.empty() && rng_.Below(2) == 0) {
         const auto i = static_cast<std::size_t>(rng_.Below(static_cast<std::int32_t>(r.unserved.size())));
@@ -687,12 +855,18 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
     LocalSearch(current);
     Route best = current;
     std::int64_t since_improvement = 0;
+    std::int64_t since_best = 0;
     const std::int64_t restart_after = std::max<std::int64_t>(20, settings_.max_iterations / 10);
     // Record-to-record travel: accept any route within 0.5 % of the best with as many stops served.
     constexpr double kTolerance = 0.005;
     iterations = 0;
     while (iterations < settings_.max_iterations && !deadline_.Passed() && !best.seq.empty()) {
+        // Converged: this many rounds in a row found nothing better than the best.
+        if (settings_.stall_iterations > 0 && since_best >= settings_.stall_iterations) {
+            break;
+        }
         ++iterations;
+        ++since_best;
         Route candidate = current;
         Perturb(candidate);
         LocalSearch(candidate);
@@ -706,6 +880,7 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
             best = candidate;
             current = std::move(candidate);
             since_improvement = 0;
+            since_best = 0;
             continue;
         }
         if (std::get<0>(score) == std::get<0>(best_score) && std::get<1>(score) == std::get<1>(best_score) &&

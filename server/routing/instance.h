@@ -124,6 +124,8 @@ struct HeuristicSettings {
     std::int64_t time_limit_ms = 1000;
     std::uint64_t seed = 1;
     std::int64_t max_iterations = 2000;
+    /// Stop after this many consecutive rounds without a new best; 0 = never.
+    std::int64_t stall_iterations = 0;
 };
 std::vector<std::int32_t> SolveHeuristicOrder(const Instance& instance, const HeuristicSettings& settings,
                                               std::int64_t& iterations);

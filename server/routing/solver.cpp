@@ -20,7 +20,17 @@ UnservedStop ExplainUnserved(const Problem& problem, const internal::Instance& l
                              const internal::Instance& strict, std::int32_t node) {
     const Ticks direct_arrival = problem.day_start + problem.Travel(problem.start, node);
     const internal::Arrival a = lenient.Arrive(node, direct_arrival);
-    if (a.lateness > 0 || direct_arrival > problem.day_end) {
+    const auto& own = problem.stops[static_cast<std::size_t>(node)].windows;
+    const bool misses_own_windows = !own.empty() && std::all_of(own.begin(), own.end(), [&](const TimeWindow& w) {
+        return w.latest < direct_arrival;
+    });
+    if (!misses_own_windows && direct_arrival > problem.day_end) {
+        // No window of its own is missed: the day is too short to even get there.
+        return {node, UnservedReason::kEndsAfterDayEnd,
+                "earliest possible arrival " + FormatSeconds(direct_arrival) +
+                    " (directly from the start) is after the day end " + FormatSeconds(problem.day_end)};
+    }
+    if (a.lateness > 0) {
         return {node, UnservedReason::kWindowUnreachable,
                 "earliest possible arrival " + FormatSeconds(direct_arrival) +
                     " (directly from the start) is after its last window closes at " +
@@ -150,6 +160,9 @@ Solution Solve(const Problem& problem, const SolveOptions& options) {
     if (options.max_iterations < 0) {
         throw std::invalid_argument("max_iterations: must be >= 0");
     }
+    if (options.stall_iterations < 0) {
+        throw std::invalid_argument("stall_iterations: must be >= 0");
+    }
     if (options.exact_max_stops < 0 || options.exact_max_stops > kExactHardMaxStops) {
         throw std::invalid_argument("exact_max_stops: must be in [0, " + std::to_string(kExactHardMaxStops) + "]");
     }
@@ -175,6 +188,7 @@ Solution Solve(const Problem& problem, const SolveOptions& options) {
         settings.time_limit_ms = options.time_limit.count();
         settings.seed = options.seed;
         settings.max_iterations = options.max_iterations;
+        settings.stall_iterations = options.stall_iterations;
         order = internal::SolveHeuristicOrder(instance, settings, iterations);
     }
     Solution solution = ScheduleRoute(problem, order);

@@ -33,6 +33,9 @@ struct SolveOptions {
     /// Effort knob: number of perturbation + local-search rounds of the iterated local search. The search
     /// also restarts from the best solution when `max_iterations / 10` rounds bring no improvement.
     std::int64_t max_iterations = 500;
+    /// Convergence stop: end the search after this many consecutive rounds that bring no new best solution
+    /// (0 = never; then only max_iterations and time_limit end it).
+    std::int64_t stall_iterations = 100;
     /// Instead of leaving stops unserved, schedule every stop and minimise weighted lateness
     /// (sum of Stop::lateness_weight x ticks late, plus ticks past day_end), then travel time.
     bool allow_lateness = false;
@@ -55,9 +58,10 @@ struct Visit {
 
 /// Why a stop is not in the route.
 enum class UnservedReason : std::uint8_t {
-    /// Every window closes before the stop can be reached, even going there directly from the start.
+    /// Every window of the stop closes before it can be reached, even going there directly from the start.
     kWindowUnreachable,
-    /// The stop can be reached in a window, but then the route cannot finish by day_end.
+    /// The day is too short: the stop cannot be reached before day_end (and no own window was missed), or it
+    /// can, but then the route cannot finish by day_end.
     kEndsAfterDayEnd,
     /// Feasible on its own, but not together with the stops that were chosen (the objective prefers serving
     /// more stops; the solver found no order serving this one as well).

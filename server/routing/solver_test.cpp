@@ -287,6 +287,28 @@ TEST(SolveTest, UnservedStopsAreReportedWithAReason) {
     }
 }
 
+// A stop without windows that cannot be reached before the day ends is "day too short", not a window problem.
+TEST(SolveTest, UnreachableBeforeDayEndIsEndsAfterDayEnd) {
+    Problem p;
+    p.node_count = 3;
+    const Ticks h = 60 * kMinute;
+    p.travel = {0, 10 * h, 10 * h, 10 * h, 0, 1 * h, 10 * h, 1 * h, 0};
+    p.stops.resize(3);
+    p.start = 0;
+    p.day_start = 8 * h;
+    p.day_end = 16 * h;
+    p.stops[2].windows = {{9 * h, 12 * h}};
+    for (SolverMethod method : {SolverMethod::kExact, SolverMethod::kHeuristic}) {
+        SolveOptions options;
+        options.method = method;
+        options.time_limit = std::chrono::milliseconds(0);
+        const Solution s = Solve(p, options);
+        ASSERT_EQ(s.unserved.size(), 2U);
+        EXPECT_EQ(s.unserved[0].reason, UnservedReason::kEndsAfterDayEnd) << s.unserved[0].message;
+        EXPECT_EQ(s.unserved[1].reason, UnservedReason::kWindowUnreachable) << s.unserved[1].message;
+    }
+}
+
 TEST(SolveTest, AllowLatenessSchedulesEverything) {
     const Problem p = ReasonsProblem();
     SolveOptions options;
@@ -342,6 +364,58 @@ TEST(SolveTest, DistinctEndNode) {
     EXPECT_EQ(KeyOf(s), BruteForce(p, false));
 }
 
+// An over-full day (far more stops than fit) is built by feasible insertion: never late, every left-out stop
+// reported with a reason, and the day is actually filled (no room left for any unserved stop).
+TEST(SolveTest, OverFullDayIsFilledWithoutLateness) {
+    for (std::uint64_t seed = 80; seed <= 81; ++seed) {
+        for (bool windows : {false, true}) {
+            const Problem p = RandomProblem(seed, 60, windows);
+            SolveOptions options;
+            options.time_limit = std::chrono::milliseconds(0);
+            options.max_iterations = 60;
+            const Solution s = Solve(p, options);
+            ExpectConsistent(p, s);
+            EXPECT_GT(s.visits.size(), 5U) << "seed " << seed;
+            EXPECT_GT(s.unserved.size(), 30U) << "seed " << seed;
+            for (const UnservedStop& u : s.unserved) {
+                EXPECT_FALSE(u.message.empty());
+            }
+            // Local optimum w.r.t. insertion: adding any unserved stop anywhere makes the route late.
+            std::vector<std::int32_t> order;
+            for (const Visit& v : s.visits) {
+                order.push_back(v.node);
+            }
+            for (const UnservedStop& u : s.unserved) {
+                for (std::size_t q = 0; q <= order.size(); ++q) {
+                    std::vector<std::int32_t> longer = order;
+                    longer.insert(longer.begin() + static_cast<std::ptrdiff_t>(q), u.node);
+                    const Solution t = ScheduleRoute(p, longer);
+                    const bool fits =
+                        t.route_end <= p.day_end &&
+                        std::all_of(t.visits.begin(), t.visits.end(), [](const Visit& v) { return v.lateness == 0; });
+                    EXPECT_FALSE(fits) << "seed " << seed << ": stop " << u.node << " fits at " << q;
+                }
+            }
+        }
+    }
+}
+
+TEST(SolveTest, StallLimitEndsTheSearchEarly) {
+    const Problem p = RandomProblem(90, 40, true);
+    SolveOptions options;
+    options.method = SolverMethod::kHeuristic;
+    options.time_limit = std::chrono::milliseconds(0);
+    options.max_iterations = 5000;
+    options.stall_iterations = 30;
+    const Solution s = Solve(p, options);
+    ExpectConsistent(p, s);
+    EXPECT_LT(s.iterations, 5000);
+    EXPECT_GE(s.iterations, 30);
+    options.stall_iterations = 0;
+    options.max_iterations = 200;
+    EXPECT_EQ(Solve(p, options).iterations, 200);
+}
+
 TEST(SolveTest, RejectsBadOptions) {
     const Problem p = RandomProblem(1, 3, false);
     SolveOptions options;
@@ -349,6 +423,9 @@ TEST(SolveTest, RejectsBadOptions) {
     EXPECT_THROW(Solve(p, options), std::invalid_argument);
     options = {};
     options.max_iterations = -1;
+    EXPECT_THROW(Solve(p, options), std::invalid_argument);
+    options = {};
+    options.stall_iterations = -1;
     EXPECT_THROW(Solve(p, options), std::invalid_argument);
 }
 

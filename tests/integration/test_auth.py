@@ -413,6 +413,15 @@ ISOLATION = {
     ("GET", "/api/v1/facilities/nearby"): REFERENCE,
     ("GET", "/api/v1/facilities/{ccn}"): REFERENCE,
     ("GET", "/api/v1/zips/{zip}"): REFERENCE,
+    # Route planning (issue 9): {id} is a route plan of the org's rep (who reports to the manager), made fresh
+    # for every call by _object_id. Read: owner, the owner's managers, admins; delete: owner or admin.
+    ("POST", "/api/v1/routes/optimize"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("POST", "/api/v1/routes"): {"rep": (201, None), "manager": (201, None), "admin": (201, None)},
+    ("POST", "/api/v1/routes/plan-day"): {"rep": (201, None), "manager": (201, None), "admin": (201, None)},
+    ("GET", "/api/v1/routes"): {"rep": (200, None), "manager": (200, None), "admin": (200, None)},
+    ("GET", "/api/v1/routes/{id}"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("GET", "/api/v1/routes/{id}.ics"): {"rep": (200, 404), "manager": (200, 404), "admin": (200, 404)},
+    ("DELETE", "/api/v1/routes/{id}"): {"rep": (204, 404), "manager": (403, 404), "admin": (204, 404)},
     # CRM: per-organisation corrections keyed by a public NPI (a foreign organisation's never show).
     ("GET", "/api/v1/crm/physicians/{npi}/overrides"): REFERENCE,
     # Markets and targeting (the ids are the organisations' own markets: see TARGETING below)
@@ -442,6 +451,9 @@ ISOLATION = {
 # CRM records (issue #8): every endpoint of every record type; {id} is a fresh record per request (crm_helpers).
 ISOLATION.update(crm_isolation_entries())
 
+ROUTE_DAY = {"start": {"lat": 40.0, "lng": -75.0}, "start_time": "2026-11-24T08:00:00Z",
+             "day_end": "2026-11-24T18:00:00Z"}
+
 REFERENCE_PARAMS = {"npi": "1234567893", "ccn": "010001", "zip": "32301"}
 
 
@@ -458,7 +470,21 @@ def _bodies(world, org):
                                             "client_secret": "not-a-real-secret"},
         # Not metadata: the admin gets past the role check to the validation (400); the others stop at 403.
         ("PUT", "/api/v1/admin/sso/saml"): {"idp_metadata": "<not-metadata/>"},
+        ("POST", "/api/v1/routes/optimize"): dict(ROUTE_DAY, stops=[{"lat": 40.01, "lng": -75.01}]),
+        ("POST", "/api/v1/routes"): dict(ROUTE_DAY, date="2026-11-24", stops=[]),
+        ("POST", "/api/v1/routes/plan-day"): {"date": "2026-11-24", "start": ROUTE_DAY["start"], "hours": 8},
     }
+
+
+def _object_id(srv, world, org, path):
+    """The object a {id} path is called with: a fresh route plan of the org's rep for /api/v1/routes/{id}...,
+    otherwise the org's victim user."""
+    if path.startswith("/api/v1/routes/{id}"):
+        r = requests.post(srv.url("/api/v1/routes"), headers=bearer(world[org]["rep"]["token"]),
+                          json=dict(ROUTE_DAY, date="2026-11-24", stops=[]), timeout=10)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+    return world[org]["victim"]["id"]
 
 
 # ----- Targeting objects (markets, territories) for the isolation table --------------------------------------
@@ -543,8 +569,8 @@ def crm(srv, world):
     return CrmIsolation(srv, world)
 
 
-def _target(crm, world, org, path):
-    return crm.target(org, path) if crm.handles(path) else world[org]["victim"]["id"]
+def _target(crm, world, org, path, srv):
+    return crm.target(org, path) if crm.handles(path) else _object_id(srv, world, org, path)
 
 
 @pytest.mark.parametrize("role", ["rep", "manager", "admin"])
@@ -565,8 +591,8 @@ def test_isolation_table(srv, world, crm, role):
         body = crm.body(method, path) if crm.handles(path) else \
             {**_bodies(world, "A"), **_targeting_bodies(world, "A")}.get((method, path))
         own_id, foreign_id, query = _object_ids(srv, world, method, path)
-        if "{id}" in path and crm.handles(path):
-            own_id, foreign_id = _target(crm, world, "A", path), _target(crm, world, "B", path)
+        if "{id}" in path and (crm.handles(path) or path.startswith("/api/v1/routes/{id}")):
+            own_id, foreign_id = _target(crm, world, "A", path, srv), _target(crm, world, "B", path, srv)
         # Unauthenticated: always 401.
         assert requests.request(method, srv.url(path.replace("{id}", own_id) + query), json=body,
                                 timeout=10).status_code == 401, (method, path)
