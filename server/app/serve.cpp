@@ -124,7 +124,7 @@ int RunServe(const core::Config& config) {
 
     // Targeting (markets, territories)
     markets::MarketService market_service(pool);
-    territories::TerritoryService territory_service(pool);
+    territories::TerritoryService territory_service(pool, config.territory_sync_members);
 
     AppContext ctx;
     ctx.pool = &pool;

@@ -194,6 +194,11 @@ std::vector<SettingDef> BuildSettings() {
                             "Secure flag of the refresh-token cookie (turn off only for plain-HTTP development)."));
     s.push_back(StringSetting("mfa-issuer", "ROUNDS_MFA_ISSUER", &Config::mfa_issuer, true,
                               "Issuer name shown in authenticator apps for TOTP enrolment."));
+    // Targeting
+    s.push_back(IntSetting("territory-sync-members", "ROUNDS_TERRITORY_SYNC_MEMBERS", &Config::territory_sync_members,
+                           0, 10000000, "int",
+                           "Practice locations up to which a territory write rebuilds the territory's members itself; "
+                           "larger territories are left to the recompute job."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

@@ -55,6 +55,8 @@ struct Config {
     int rate_limit_burst = 100;
     bool auth_cookie_secure = true;
     std::string mfa_issuer = "Rounds";
+    // Targeting
+    int territory_sync_members = 50000;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.
