@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     auto* markets_cmd = app.add_subcommand("markets", "Markets and targeting: recompute the derived metrics.");
     markets_cmd->require_subcommand(1);
     auto* markets_recompute = markets_cmd->add_subcommand(
-        "recompute", "Recompute territory memberships, market metrics, deciles and scores (all organisations by default).");
+        "recompute", "Recompute territory members, market metrics, deciles and scores (default: every organisation).");
     std::optional<std::string> recompute_org, recompute_market;
     markets_recompute->add_option("--org", recompute_org, "Only this organisation (UUID)");
     markets_recompute->add_option("--market", recompute_market, "Only this market of --org (UUID)");

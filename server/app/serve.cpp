@@ -192,7 +192,7 @@ int RunServe(const core::Config& config) {
     crm::CrmService crm_service(pool, config.storage_dir);
     // Targeting (markets, territories)
     markets::MarketService market_service(pool);
-    territories::TerritoryService territory_service(pool);
+    territories::TerritoryService territory_service(pool, config.territory_sync_members);
 
     AppContext ctx;
     ctx.pool = &pool;

@@ -251,6 +251,11 @@ std::vector<SettingDef> BuildSettings() {
                               "great-circle estimates. When OSRM fails the estimate is used and the response says so."));
     s.push_back(IntSetting("osrm-timeout-ms", "ROUNDS_OSRM_TIMEOUT_MS", &Config::osrm_timeout_ms, 100, 60000,
                            "milliseconds", "Longest an OSRM table request may take before the estimate is used."));
+    // Targeting
+    s.push_back(IntSetting("territory-sync-members", "ROUNDS_TERRITORY_SYNC_MEMBERS", &Config::territory_sync_members,
+                           0, 10000000, "int",
+                           "Practice locations up to which a territory write rebuilds the territory's members itself; "
+                           "larger territories are left to the recompute job."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

@@ -70,6 +70,8 @@ struct Config {
     int route_time_limit_ms = 300;
     std::string osrm_url;
     int osrm_timeout_ms = 5000;
+    // Targeting
+    int territory_sync_members = 50000;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.

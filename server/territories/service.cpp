@@ -25,9 +25,6 @@ using markets::Doc;
 
 namespace {
 
-/// Practice locations up to which a territory write refreshes the territory's members itself (about 0.5 s).
-constexpr int64_t kSyncMemberLimit = 50000;
-
 db::Param ListParam(const std::optional<std::vector<std::string>>& v) {
     return v ? db::Param(markets::api::JsonList(*v)) : std::nullopt;
 }
@@ -61,14 +58,15 @@ asio::awaitable<void> Audit(db::Lease& lease, const http::Principal& who, std::s
 /// Rebuilds the members of the territories `ids` in the writer's transaction (so a write is never visible without
 /// its members) and queues the organisation's recompute, which refreshes the containers (territories drawn only
 /// through their children) and the market deciles that depend on membership. A territory covering more than
-/// kSyncMemberLimit practice locations is left to that job too (returned, so the response can say so): a spatial
-/// join over hundreds of thousands of locations does not fit a request's statement timeout.
+/// `limit` practice locations (setting --territory-sync-members; 50,000 take about half a second) is left to that job
+/// too (returned, so the response can say so): a spatial join over hundreds of thousands of locations does not fit a
+/// request's statement timeout.
 asio::awaitable<std::vector<std::string>> RefreshMembers(db::Lease& lease, const std::string& org,
-                                                         const std::vector<std::string>& ids) {
+                                                         const std::vector<std::string>& ids, int64_t limit) {
     std::vector<std::string> deferred;
     for (const auto& id : ids) {
-        db::Result n = co_await lease.Exec(sql::kCandidateLocations, org, id, kSyncMemberLimit + 1);
-        if (n.GetInt(0, 0) > kSyncMemberLimit) {
+        db::Result n = co_await lease.Exec(sql::kCandidateLocations, org, id, limit + 1);
+        if (n.GetInt(0, 0) > limit) {
             deferred.push_back(id);
             continue;
         }
@@ -298,8 +296,9 @@ asio::awaitable<Siblings> LoadSiblings(db::Lease& lease, const http::Principal& 
     co_return s;
 }
 
-double Round(double v, double unit = 0.01) {
-    return std::round(v / unit) * unit;
+/// Two decimals, as the nearest double to the decimal (so JSON shows 328.53, not 328.53000000000003).
+double Round(double v) {
+    return std::round(v * 100) / 100;
 }
 
 json::array LoadsJson(const std::vector<TerritoryLoad>& loads, const std::map<std::string, std::string>& names) {
@@ -423,7 +422,7 @@ asio::awaitable<Doc> TerritoryService::Create(const http::Principal& who, Territ
     std::string id(r.Get(0, 0));
     co_await AssignUsers(lease, who, id, in.user_ids);
     std::vector<std::string> refreshed{id};
-    std::vector<std::string> deferred = co_await RefreshMembers(lease, who.org_id, refreshed);
+    std::vector<std::string> deferred = co_await RefreshMembers(lease, who.org_id, refreshed, sync_member_limit_);
     db::Result t = co_await lease.Exec(sql::kGetTerritory, who.org_id, id);
     Doc doc{WithDeferral(WithReport(std::string(t.Get(0, 0)), g.report), !deferred.empty()), t.GetInt(0, 1), true};
     std::optional<std::string> repair_detail;
@@ -506,7 +505,7 @@ asio::awaitable<Doc> TerritoryService::Update(const http::Principal& who, std::s
                         ListParam(in.zips), ListParam(in.excluded_zips));
     co_await AssignUsers(lease, who, id, in.user_ids);
     std::vector<std::string> refreshed{id};
-    std::vector<std::string> deferred = co_await RefreshMembers(lease, who.org_id, refreshed);
+    std::vector<std::string> deferred = co_await RefreshMembers(lease, who.org_id, refreshed, sync_member_limit_);
     db::Result t = co_await lease.Exec(sql::kGetTerritory, who.org_id, id);
     Doc doc{WithDeferral(WithReport(std::string(t.Get(0, 0)), g.report), !deferred.empty()), t.GetInt(0, 1), false};
     std::optional<std::string> repair_detail;
@@ -539,7 +538,7 @@ asio::awaitable<void> TerritoryService::Delete(const http::Principal& who, std::
     std::string before(cur.Get(0, 0));
     co_await lease.Exec(sql::kDeleteTerritory, who.org_id, id);
     std::vector<std::string> refreshed{id};
-    co_await RefreshMembers(lease, who.org_id, refreshed);
+    co_await RefreshMembers(lease, who.org_id, refreshed, sync_member_limit_);
     co_await Audit(lease, who, "territories.territory.delete", id, before, std::nullopt, client);
     co_await tx.Commit();
 }
@@ -702,7 +701,7 @@ asio::awaitable<std::string> TerritoryService::AcceptAlignment(const http::Princ
         co_await lease.Exec(sql::kMoveZipIn, who.org_id, m.to, m.zip);
     }
     if (!moves.empty()) {
-        co_await RefreshMembers(lease, who.org_id, ids);
+        co_await RefreshMembers(lease, who.org_id, ids, sync_member_limit_);
     }
     db::Result after = co_await lease.Exec(sql::kZipsOf, who.org_id, markets::api::JsonList(ids));
     std::optional<std::string> zips_before, zips_after;

@@ -30,7 +30,9 @@ struct MoveInput {
 /// Writes are admin-only; reads are limited to the territories visible to the caller.
 class TerritoryService {
   public:
-    explicit TerritoryService(db::Pool& pool) : pool_(pool) {}
+    /// `sync_member_limit`: practice locations up to which a write rebuilds a territory's members in the request.
+    explicit TerritoryService(db::Pool& pool, int64_t sync_member_limit = 50000)
+        : pool_(pool), sync_member_limit_(sync_member_limit) {}
 
     boost::asio::awaitable<std::string> List(const http::Principal& who, int limit, std::optional<std::string> cursor,
                                              std::optional<std::string> parent_id, std::optional<std::string> level);
@@ -52,6 +54,7 @@ class TerritoryService {
 
   private:
     db::Pool& pool_;
+    int64_t sync_member_limit_;
 };
 
 /// ZIPs are five digits.

@@ -216,3 +216,26 @@ def test_deciles_balance_and_alignment(env):
     assert fields(admin.post(f"/api/v1/territories/{parent}/alignment",
                              {"moves": [{"zip": "5540", "from_territory_id": west["id"],
                                          "to_territory_id": east["id"]}]}), 400) == ["moves[0].zip"]
+
+
+def test_large_territories_are_left_to_the_recompute_job(env):
+    """Past --territory-sync-members practice locations a write does not rebuild the members itself (too slow for
+    a request at national scale): it says so, and the recompute job fills them in, equal to PostGIS."""
+    from conftest import Server
+    small = Server(env["app"], "--territory-sync-members", "10", "--rate-limit-per-second", "100000",
+                   "--rate-limit-burst", "100000")
+    try:
+        admin = Client(small, "admin@acme.demo", ACME)
+        zips = ["55406", "55407"]
+        r = admin.post("/api/v1/territories", {"name": name("Big"), "level": "nation", "zips": zips})
+        assert r.status_code == 201, r.text
+        t = r.json()
+        assert t["members_deferred"] is True and t["physicians"] == 0 and t["recompute_pending"] is True
+        run_worker(env["app"])
+        after = admin.get(f"/api/v1/territories/{t['id']}").json()
+        assert after["recompute_pending"] is False and "members_deferred" not in after
+        direct = sql(env["owner"], "SELECT count(DISTINCT npi) FROM ref.physician_address WHERE removed_at IS NULL "
+                                   f"AND geog IS NOT NULL AND zip5 = ANY ('{{{','.join(zips)}}}')")
+        assert after["physicians"] == int(direct) > 10
+    finally:
+        small.stop()
