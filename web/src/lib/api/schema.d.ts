@@ -1826,6 +1826,93 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/routes/optimize': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Order up to 100 stops (NPIs or coordinates) with visit durations and time windows into a day; stops that cannot fit are listed with the reason */
+    post: operations['optimizeRoute'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Route plans visible to the caller (own; a manager's team; an admin's organisation), newest first */
+    get: operations['listRoutePlans'];
+    put?: never;
+    /** Save a route plan for the caller (201; 200 with the existing plan when client_id was seen) */
+    post: operations['createRoutePlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One route plan with its stops and map links */
+    get: operations['getRoutePlan'];
+    put?: never;
+    post?: never;
+    /** Delete a route plan (soft; owner or admin) */
+    delete: operations['deleteRoutePlan'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes/{id}.ics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The route plan as an RFC 5545 calendar: one VEVENT per stop, times in UTC */
+    get: operations['getRoutePlanCalendar'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes/plan-day': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Plan my day: choose the best-scoring targets of the caller's territories that fit (account best days/hours, no-see, restrictions, recent calls), route them, and save the route plan with a planned call per stop (201; 200 with the existing plan when client_id was seen) */
+    post: operations['planMyDay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3710,6 +3797,283 @@ export interface components {
           excluded_zips?: string[];
         };
       };
+    };
+    GeoPoint: {
+      lat: number;
+      lng: number;
+    };
+    /** @description Deep links opening directions to the stop */
+    MapLinks: {
+      google_maps?: string;
+      apple_maps?: string;
+      /** @description RFC 5870 geo: URI */
+      geo?: string;
+    };
+    TimeWindow: {
+      /** Format: date-time */
+      start: string;
+      /**
+       * Format: date-time
+       * @description latest service start; not before start
+       */
+      end: string;
+    };
+    /** @description A physician (NPI, resolved to the primary practice location) or coordinates (which win when both are given). */
+    OptimizeStop: {
+      npi?: string;
+      lat?: number;
+      lng?: number;
+      /** @default 20 */
+      duration_minutes: number;
+      /** @description allowed service start times; none = any time in the day */
+      windows?: components['schemas']['TimeWindow'][];
+      /** @description client label, echoed back */
+      ref?: string;
+    };
+    OptimizeRequest: {
+      start: components['schemas']['GeoPoint'];
+      /** @description absent: the day ends after the last visit */
+      end?: components['schemas']['GeoPoint'] | null;
+      /** Format: date-time */
+      start_time: string;
+      /**
+       * Format: date-time
+       * @description latest arrival at end (or end of the last visit); at most 24 h after start_time
+       */
+      day_end: string;
+      stops: components['schemas']['OptimizeStop'][];
+    };
+    PlannedVisit: {
+      position?: number;
+      /** @description index in the request's stops */
+      stop_index?: number;
+      ref?: string;
+      npi?: string | null;
+      label?: string;
+      lat?: number;
+      lng?: number;
+      /** Format: date-time */
+      arrival?: string;
+      /** Format: date-time */
+      service_start?: string;
+      /** Format: date-time */
+      departure?: string;
+      wait_seconds?: number;
+      lateness_seconds?: number;
+      /** @description from the previous stop (or the start) */
+      travel_seconds?: number;
+      distance_meters?: number;
+      links?: components['schemas']['MapLinks'];
+    };
+    UnplacedStop: {
+      stop_index?: number;
+      ref?: string;
+      npi?: string | null;
+      /** @enum {string} */
+      reason?:
+        | 'unknown_npi'
+        | 'no_location'
+        | 'window_unreachable'
+        | 'ends_after_day_end'
+        | 'conflicts_with_route';
+      message?: string;
+    };
+    OptimizeResult: {
+      start?: components['schemas']['GeoPoint'];
+      end?: components['schemas']['GeoPoint'] | null;
+      /** Format: date-time */
+      start_time?: string;
+      /** Format: date-time */
+      day_end?: string;
+      /**
+       * Format: date-time
+       * @description departure from the start (delayed to cut waiting)
+       */
+      route_start?: string;
+      /** Format: date-time */
+      route_end?: string;
+      stops?: components['schemas']['PlannedVisit'][];
+      unplaced?: components['schemas']['UnplacedStop'][];
+      served?: number;
+      total_travel_seconds?: number;
+      total_distance_meters?: number;
+      total_wait_seconds?: number;
+      total_lateness_seconds?: number;
+      /** @enum {string|null} */
+      travel_source?: 'great_circle' | 'osrm' | null;
+      /** @description set when OSRM failed and great-circle estimates were used */
+      travel_warning?: string | null;
+      solver?: {
+        proven_optimal?: boolean;
+        iterations?: number;
+        milliseconds?: number;
+      };
+    };
+    /** @description The optimiser's answer can be posted back: its stops carry every field needed. */
+    RoutePlanCreate: {
+      client_id?: string;
+      name?: string;
+      /** Format: date */
+      date: string;
+      start: components['schemas']['GeoPoint'];
+      end?: components['schemas']['GeoPoint'] | null;
+      /** Format: date-time */
+      start_time: string;
+      /** Format: date-time */
+      day_end: string;
+      total_travel_seconds?: number;
+      total_distance_meters?: number;
+      stops: {
+        npi?: string;
+        lat: number;
+        lng: number;
+        ref?: string;
+        label?: string;
+        /** Format: date-time */
+        arrival: string;
+        /** Format: date-time */
+        service_start: string;
+        /** Format: date-time */
+        departure: string;
+      }[];
+    };
+    RoutePlanStop: {
+      id?: string;
+      position?: number;
+      npi?: string | null;
+      ref?: string;
+      label?: string;
+      lat?: number;
+      lng?: number;
+      /** Format: date-time */
+      arrival?: string;
+      /** Format: date-time */
+      service_start?: string;
+      /** Format: date-time */
+      departure?: string;
+      links?: components['schemas']['MapLinks'];
+      /** @description the planned call (crm.call) created by plan-day */
+      call_id?: string | null;
+    };
+    RoutePlanSummary: {
+      id?: string;
+      owner_id?: string;
+      /** Format: date */
+      date?: string;
+      name?: string;
+      /** @enum {string} */
+      source?: 'optimize' | 'plan_day';
+      start?: components['schemas']['GeoPoint'];
+      end?: components['schemas']['GeoPoint'] | null;
+      /** Format: date-time */
+      start_time?: string;
+      /** Format: date-time */
+      day_end?: string;
+      total_travel_seconds?: number;
+      total_distance_meters?: number;
+      stop_count?: number;
+      version?: number;
+      client_id?: string | null;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+    };
+    RoutePlan: {
+      id?: string;
+      owner_id?: string;
+      /** Format: date */
+      date?: string;
+      name?: string;
+      /** @enum {string} */
+      source?: 'optimize' | 'plan_day';
+      start?: components['schemas']['GeoPoint'];
+      end?: components['schemas']['GeoPoint'] | null;
+      /** Format: date-time */
+      start_time?: string;
+      /** Format: date-time */
+      day_end?: string;
+      total_travel_seconds?: number;
+      total_distance_meters?: number;
+      stop_count?: number;
+      version?: number;
+      client_id?: string | null;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+      stops?: components['schemas']['RoutePlanStop'][];
+    };
+    RoutePlanPage: {
+      items?: components['schemas']['RoutePlanSummary'][];
+      next_cursor?: string | null;
+    };
+    /** @description Give either hours or day_end. */
+    PlanDayRequest: {
+      /**
+       * Format: date
+       * @description local date of the day
+       */
+      date: string;
+      start: components['schemas']['GeoPoint'];
+      end?: components['schemas']['GeoPoint'] | null;
+      /**
+       * Format: date-time
+       * @description on the date; its offset is the time zone best_hours are read in (default 08:00Z)
+       */
+      start_time?: string;
+      hours?: number;
+      /** Format: date-time */
+      day_end?: string;
+      /** @default 20 */
+      visit_minutes: number;
+      /**
+       * Format: uuid
+       * @description only this market's targets (default: every market)
+       */
+      market_id?: string;
+      /**
+       * @description skip physicians with a completed or planned call this many days before the date (or on it)
+       * @default 14
+       */
+      recent_days: number;
+      /**
+       * @description top-scoring targets offered to the optimiser
+       * @default 60
+       */
+      max_candidates: number;
+      client_id?: string;
+      name?: string;
+    };
+    PlanDayResult: {
+      id?: string;
+      owner_id?: string;
+      /** Format: date */
+      date?: string;
+      name?: string;
+      /** @enum {string} */
+      source?: 'optimize' | 'plan_day';
+      start?: components['schemas']['GeoPoint'];
+      end?: components['schemas']['GeoPoint'] | null;
+      /** Format: date-time */
+      start_time?: string;
+      /** Format: date-time */
+      day_end?: string;
+      total_travel_seconds?: number;
+      total_distance_meters?: number;
+      stop_count?: number;
+      version?: number;
+      client_id?: string | null;
+      /** Format: date-time */
+      created_at?: string;
+      /** Format: date-time */
+      updated_at?: string;
+      stops?: components['schemas']['RoutePlanStop'][];
+      unplaced?: components['schemas']['UnplacedStop'][];
+      /** @description targets offered to the optimiser after the filters */
+      candidates?: number;
+      travel_source?: string | null;
+      travel_warning?: string | null;
     };
   };
   responses: {
@@ -9996,6 +10360,227 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  optimizeRoute: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptimizeRequest'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OptimizeResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  listRoutePlans: {
+    parameters: {
+      query?: {
+        /** @description 1 to 200 (default 50) */
+        limit?: number;
+        /** @description next_cursor of the previous page */
+        cursor?: string;
+        /** @description only this user's plans */
+        owner_id?: string;
+        /** @description only plans for this day (YYYY-MM-DD) */
+        date?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutePlanPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  createRoutePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoutePlanCreate'];
+      };
+    };
+    responses: {
+      /** @description Already created with this client_id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutePlan'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutePlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description client_id used by a plan the caller cannot see */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getRoutePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description route plan id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutePlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteRoutePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description route plan id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description Your role may not use this endpoint */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+    };
+  };
+  getRoutePlanCalendar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description route plan id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description iCalendar */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/calendar': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  planMyDay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanDayRequest'];
+      };
+    };
+    responses: {
+      /** @description Already created with this client_id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanDayResult'];
+        };
+      };
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanDayResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
     };
   };
 }
