@@ -235,7 +235,7 @@ std::string FormatTimestamp(std::int64_t t) {
     const std::int64_t rest = t - days * 86400;
     std::int64_t y = 0, m = 0, d = 0;
     CivilFromDays(days, y, m, d);
-    char buf[40];
+    char buf[128];  // room for any 64-bit fields, so GCC can prove no truncation
     std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
                   static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rest / 3600),
                   static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
