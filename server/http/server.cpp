@@ -329,13 +329,14 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 break;
             }
             if (hec == bhttp::error::body_limit) {
-                // Beast refuses a Content-Length over the limit while parsing the head: the body is never read.
-                auto declared = parser.content_length();
-                early =
-                    Problem(413,
-                            "the request body is " + (declared ? std::to_string(*declared) + " bytes" : "too large") +
-                                "; the limit is " + std::to_string(options.body_limit) + " bytes",
-                            request_id);
+                // Beast refuses a Content-Length over the limit when the head ends: the body is never read. The
+                // head is then not "done" (content_length() would assert), but its fields are all stored.
+                const std::string declared(parser.get()[bhttp::field::content_length]);
+                const bool numeric = !declared.empty() && declared.find_first_not_of("0123456789") == std::string::npos;
+                early = Problem(413,
+                                "the request body is " + (numeric ? declared + " bytes" : std::string("too large")) +
+                                    "; the limit is " + std::to_string(options.body_limit) + " bytes",
+                                request_id);
             } else if (hec == bhttp::error::header_limit) {
                 early =
                     Problem(431, "the request head is larger than " + std::to_string(options.header_limit) + " bytes",
