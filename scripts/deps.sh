@@ -7,7 +7,7 @@ PACKAGES=(
   libboost1.81-all-dev libpq-dev libssl-dev zlib1g-dev libfmt-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libargon2-dev liboath-dev libcurl4-openssl-dev libqrencode-dev
   libhiredis-dev redis-server
-  liblasso3-dev python3-lasso python3-cryptography
+  liblasso3-dev python3-lasso python3-cryptography python3-openpyxl
   libxlsxwriter-dev  # crm: XLSX export
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib
   python3 python3-pytest python3-requests
