@@ -636,26 +636,33 @@ asio::awaitable<SsoRedirect> SsoService::OidcCallback(std::optional<std::string>
         }
     }
     if (denied) {
-        auto lease = co_await pool_.Acquire();
-        AuditEvent e;
-        e.action = "auth.login";
-        e.outcome = "failure";
-        e.detail = denied->detail;
-        e.client = client;
-        if (!org_id.empty()) {
-            e.org_id = org_id;
-            const Scope sys{TenantId(org_id), kSystemUser, "rep"};
-            auto tx = co_await tenancy::Begin(lease, sys);
-            co_await WriteAudit(lease, e);
-            co_await tx.Commit();
-        } else {
-            co_await WriteAudit(lease, e);
-        }
-        core::LogInfo("sso_denied",
-                      {{"request_id", client.request_id}, {"org_id", org_id}, {"detail", denied->detail}});
-        co_return SsoRedirect{Landing(base, settings_, "error=" + denied->category)};
+        co_return co_await Refuse(org_id, denied->category, denied->detail, base, client);
     }
     co_return SsoRedirect{location};
+}
+
+// A refused sign-in: audited (in the organisation when it is known), logged, and sent to the web client's landing
+// page with only the error category.
+asio::awaitable<SsoRedirect> SsoService::Refuse(const std::string& org_id, const std::string& category,
+                                                const std::string& detail, const std::string& base,
+                                                const ClientInfo& client) {
+    auto lease = co_await pool_.Acquire();
+    AuditEvent e;
+    e.action = "auth.login";
+    e.outcome = "failure";
+    e.detail = detail;
+    e.client = client;
+    if (!org_id.empty()) {
+        e.org_id = org_id;
+        const Scope sys{TenantId(org_id), kSystemUser, "rep"};
+        auto tx = co_await tenancy::Begin(lease, sys);
+        co_await WriteAudit(lease, e);
+        co_await tx.Commit();
+    } else {
+        co_await WriteAudit(lease, e);
+    }
+    core::LogInfo("sso_denied", {{"request_id", client.request_id}, {"org_id", org_id}, {"detail", detail}});
+    co_return SsoRedirect{Landing(base, settings_, "error=" + category)};
 }
 
 // ----- Matching, provisioning and the hand-off -------------------------------------------------------------
@@ -934,24 +941,7 @@ asio::awaitable<SsoRedirect> SsoService::SamlAcs(std::string slug, std::string s
         }
     }
     if (denied) {
-        auto lease = co_await pool_.Acquire();
-        AuditEvent e;
-        e.action = "auth.login";
-        e.outcome = "failure";
-        e.detail = denied->detail;
-        e.client = client;
-        if (!org_id.empty()) {
-            e.org_id = org_id;
-            const Scope sys{TenantId(org_id), kSystemUser, "rep"};
-            auto tx = co_await tenancy::Begin(lease, sys);
-            co_await WriteAudit(lease, e);
-            co_await tx.Commit();
-        } else {
-            co_await WriteAudit(lease, e);
-        }
-        core::LogInfo("sso_denied",
-                      {{"request_id", client.request_id}, {"org_id", org_id}, {"detail", denied->detail}});
-        co_return SsoRedirect{Landing(base, settings_, "error=" + denied->category)};
+        co_return co_await Refuse(org_id, denied->category, denied->detail, base, client);
     }
     co_return SsoRedirect{location};
 }

@@ -99,6 +99,10 @@ class SsoService {
                                                      const Connection& conn, const Identity& id,
                                                      const std::string& base, const std::string& return_to,
                                                      const ClientInfo& client);
+    /// Audits and logs a refused sign-in; the redirect carries only `category`.
+    boost::asio::awaitable<SsoRedirect> Refuse(const std::string& org_id, const std::string& category,
+                                               const std::string& detail, const std::string& base,
+                                               const ClientInfo& client);
     template <typename F>
     boost::asio::awaitable<std::invoke_result_t<F>> OnCpu(F f);
 
