@@ -174,13 +174,17 @@ TEST_F(LoadTest, BulkLoadRestoresEveryIndex) {
     EXPECT_EQ(Count("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ref' AND NOT i.indisvalid"),
               0);
-    // The rebuilt trigram index answers like a scan.
+    // The rebuilt name-word index answers like a scan.
+    const std::string words =
+        "SELECT count(*) FROM ref.physician WHERE removed_at IS NULL AND name_words && "
+        "(SELECT array_agg(w) FROM (SELECT unnest(name_words) w FROM ref.physician LIMIT 5) x)";
     conn_->Exec("SET enable_seqscan = off");
-    const int64_t via_index = Count("SELECT count(*) FROM ref.physician WHERE search_name % 'smith'");
+    const int64_t via_index = Count(words);
     conn_->Exec("RESET enable_seqscan");
     conn_->Exec("SET enable_bitmapscan = off");
     conn_->Exec("SET enable_indexscan = off");
-    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE search_name % 'smith'"), via_index);
+    EXPECT_GT(via_index, 0);
+    EXPECT_EQ(Count(words), via_index);
     conn_->Exec("RESET enable_bitmapscan");
     conn_->Exec("RESET enable_indexscan");
 }

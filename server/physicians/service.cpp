@@ -122,10 +122,20 @@ asio::awaitable<std::vector<std::string>> PhysicianService::SpecialtyCodes(const
 }
 
 asio::awaitable<Page> PhysicianService::Search(const SearchQuery& query) {
+    // One token reads ranked posting lists (any word, however common, costs a page); several intersect their
+    // candidate words in the GIN index. The cursor is "tier:key:npi" with key = rank or similarity.
+    const bool one = query.tokens.size() == 1;
     std::vector<db::Param> params;
-    params.emplace_back(query.q);
-    for (size_t i = 0; i < kMaxTokens; ++i) {
-        params.push_back(i < query.tokens.size() ? db::Param(query.tokens[i]) : std::nullopt);
+    if (one) {
+        params.emplace_back(query.tokens.front());
+    } else {
+        std::string arr = "{";
+        for (size_t i = 0; i < query.tokens.size() && i < kMaxTokens; ++i) {
+            arr += (i == 0 ? "\"" : ",\"") + query.tokens[i] + "\"";  // tokens hold no quote or backslash
+        }
+        arr += "}";
+        params.emplace_back(std::move(arr));
+        params.emplace_back(query.q);
     }
     params.push_back(CodesArray(query.specialty_codes));
     params.push_back(OptText(query.state));
@@ -135,11 +145,14 @@ asio::awaitable<Page> PhysicianService::Search(const SearchQuery& query) {
     params.push_back(query.point ? db::Param(DoubleText(query.point->lng)) : std::nullopt);
     params.push_back(query.point ? db::Param(DoubleText(query.point->lat)) : std::nullopt);
     if (query.cursor) {
-        // "tier:sim:npi", validated here so a forged cursor is a 400, not a SQL error.
+        // Validated here so a forged cursor is a 400, not a SQL error.
         const std::string& c = *query.cursor;
         auto a = c.find(':');
         auto b = c.rfind(':');
-        bool ok = a != std::string::npos && b != a && c.find_first_not_of("0123456789.:e-") == std::string::npos;
+        bool ok = a != std::string::npos && b != a && c.find_first_not_of("0123456789.:e-") == std::string::npos &&
+                  a > 0 && b > a + 1 && b + 1 < c.size() &&
+                  c.find_first_not_of("0123456789", b + 1) == std::string::npos &&
+                  c.find_first_not_of("0123456789", 0) == a;
         if (!ok) {
             throw core::Invalid("cursor", "is not a cursor returned by this API");
         }
@@ -151,7 +164,7 @@ asio::awaitable<Page> PhysicianService::Search(const SearchQuery& query) {
     }
     params.emplace_back(std::to_string(query.limit + 1));
     auto lease = co_await pool_.Acquire();
-    db::Result r = co_await lease.ExecParams(sql::kSearch, std::move(params));
+    db::Result r = co_await lease.ExecParams(one ? sql::kSearchOne : sql::kSearchMany, std::move(params));
     // The JSON is passed through as the database wrote it (numbers keep their decimal form).
     Page page;
     page.items_json = std::string(r.Get(0, 0));

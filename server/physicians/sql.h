@@ -148,88 +148,126 @@ FROM p)sql"};
 
 namespace rounds::physicians::sql {
 
-/// Name search. $1 full query, $2..$5 up to four tokens (NULL when absent), $6 specialty codes (text[] or
-/// NULL), $7 state, $8 city, $9 zip5, $10 entity type, $11 lng, $12 lat (NULL: no distance),
-/// $13 cursor tier, $14 cursor similarity, $15 cursor npi (all NULL on the first page), $16 limit + 1.
-/// Candidates: trigram-similar to the whole query (typos, any order) OR every token a word prefix
-/// (type-ahead). Rank: 3 every token a whole word, 2 every token a word prefix, 1 fuzzy; then similarity,
-/// active before deactivated, NPI. Columns: the page (at most limit hits) and the next page's cursor (or NULL).
-inline constexpr db::Statement kSearch{"phys_search", R"sql(
-WITH q AS (
-  SELECT ref.fold_name($1) AS full,
-         '(^|[^[:alnum:]])' || ref.fold_name($2) AS p1, '(^|[^[:alnum:]])' || ref.fold_name($3) AS p2,
-         '(^|[^[:alnum:]])' || ref.fold_name($4) AS p3, '(^|[^[:alnum:]])' || ref.fold_name($5) AS p4,
-         '(^|[^[:alnum:]])' || ref.fold_name($2) || '($|[^[:alnum:]])' AS w1,
-         '(^|[^[:alnum:]])' || ref.fold_name($3) || '($|[^[:alnum:]])' AS w2,
-         '(^|[^[:alnum:]])' || ref.fold_name($4) || '($|[^[:alnum:]])' AS w3,
-         '(^|[^[:alnum:]])' || ref.fold_name($5) || '($|[^[:alnum:]])' AS w4
-),
-hits AS (
-  SELECT p.npi, p.entity_type, p.first_name, p.last_name, p.org_name, p.credential, p.practice_city,
-         p.practice_state, p.deactivation_date, p.reactivation_date,
-         CASE WHEN p.search_name ~ q.w1 AND ($3::text IS NULL OR p.search_name ~ q.w2)
-                   AND ($4::text IS NULL OR p.search_name ~ q.w3) AND ($5::text IS NULL OR p.search_name ~ q.w4) THEN 3
-              WHEN p.search_name ~ q.p1 AND ($3::text IS NULL OR p.search_name ~ q.p2)
-                   AND ($4::text IS NULL OR p.search_name ~ q.p3) AND ($5::text IS NULL OR p.search_name ~ q.p4) THEN 2
-              ELSE 1 END AS tier,
-         similarity(p.search_name, q.full) AS sim,
-         (p.deactivation_date IS NOT NULL AND (p.reactivation_date IS NULL OR p.reactivation_date < p.deactivation_date))
-           AS deactivated
-    FROM ref.physician p, q
-   WHERE p.removed_at IS NULL
-     AND (p.search_name % q.full
-          OR (p.search_name ~ q.p1 AND ($3::text IS NULL OR p.search_name ~ q.p2)
-              AND ($4::text IS NULL OR p.search_name ~ q.p3) AND ($5::text IS NULL OR p.search_name ~ q.p4)))
-     AND ($6::text[] IS NULL OR EXISTS (SELECT 1 FROM ref.physician_taxonomy t
-                                         WHERE t.npi = p.npi AND t.taxonomy_code = ANY ($6::text[])))
-     AND ($7::text IS NULL OR p.practice_state = $7)
-     AND ($8::text IS NULL OR lower(p.practice_city) = lower($8))
-     AND ($9::text IS NULL OR left(p.practice_postal_code, 5) = $9)
-     AND ($10::int IS NULL OR p.entity_type = $10::int)
-),
-page AS (
-  SELECT * FROM hits
-   WHERE $13::int IS NULL
-      OR tier < $13::int
-      OR (tier = $13::int AND (sim < $14::real OR (sim = $14::real AND npi > $15::bigint)))
-   ORDER BY tier DESC, sim DESC, deactivated, npi
-   LIMIT $16::int
-),
-numbered AS (
-  SELECT *, row_number() OVER (ORDER BY tier DESC, sim DESC, deactivated, npi) AS n FROM page
-)
-SELECT coalesce(json_agg(json_build_object(
-         'npi', h.npi::text,
-         'entity_type', CASE h.entity_type WHEN 1 THEN 'individual' WHEN 2 THEN 'organization' END,
-         'name', CASE WHEN h.entity_type = 2 THEN h.org_name ELSE concat_ws(' ', h.first_name, h.last_name) END,
-         'credential', h.credential,
-         'specialty', (SELECT coalesce(x.display_name, x.classification, t.taxonomy_code)
-                         FROM ref.physician_taxonomy t LEFT JOIN ref.taxonomy x ON x.code = t.taxonomy_code
-                        WHERE t.npi = h.npi ORDER BY t.is_primary DESC NULLS LAST, t.slot LIMIT 1),
-         'city', h.practice_city, 'state', h.practice_state, 'deactivated', h.deactivated,
-         'match', CASE h.tier WHEN 3 THEN 'exact' WHEN 2 THEN 'prefix' ELSE 'fuzzy' END,
-         'score', round(h.sim::numeric, 3),
-         'distance_m', CASE WHEN $11::float8 IS NOT NULL THEN
-             (SELECT round(ST_Distance(a.geog, ST_SetSRID(ST_MakePoint($11::float8, $12::float8), 4326)::geography))
-                FROM ref.physician_address a
-               WHERE a.npi = h.npi AND a.removed_at IS NULL AND a.geog IS NOT NULL
-               ORDER BY (a.source = 'nppes') DESC LIMIT 1) END)
-         ORDER BY h.tier DESC, h.sim DESC, h.deactivated, h.npi) FILTER (WHERE h.n < $16::int), '[]'::json)::text,
-       CASE WHEN count(*) = $16::int THEN
-         max(h.tier::text || ':' || h.sim::text || ':' || h.npi::text) FILTER (WHERE h.n = $16::int - 1) END
-  FROM numbered h)sql"};
+// Name search (migration 0016): each query token is looked up in the dictionary of name words (ref.token_words:
+// the word itself = tier 3 "exact", the most common words it begins = 2 "prefix", the most trigram-similar
+// words = 1 "fuzzy"). A hit is a physician having a candidate word for every token; its tier is that of its
+// weakest token. Filters: $F codes (text[] or NULL), state, city, zip5, entity type; distance when lng/lat given.
+
+// Filter conditions on `p` shared by both statements; the parameter numbers are those of the statements below.
+#define ROUNDS_SEARCH_FILTERS(CODES, STATE, CITY, ZIP, ETYPE)                                                    \
+    " AND ($" CODES "::text[] IS NULL OR EXISTS (SELECT 1 FROM ref.physician_taxonomy t"                          \
+    "   WHERE t.npi = p.npi AND t.taxonomy_code = ANY ($" CODES "::text[])))"                                    \
+    " AND ($" STATE "::text IS NULL OR p.practice_state = $" STATE ")"                                           \
+    " AND ($" CITY "::text IS NULL OR lower(p.practice_city) = lower($" CITY "))"                                \
+    " AND ($" ZIP "::text IS NULL OR left(p.practice_postal_code, 5) = $" ZIP ")"                                \
+    " AND ($" ETYPE "::int IS NULL OR p.entity_type = $" ETYPE "::int)"
+
+// The page as JSON from `numbered` (npi, tier, sim, n = position, cursor) joined to the physician; LIMIT is the
+// page size + 1 (the extra row only says that there is a next page). LNG/LAT give distance_m.
+#define ROUNDS_SEARCH_PAGE(LNG, LAT, LIMIT)                                                                     \
+    " SELECT coalesce(json_agg(json_build_object("                                                               \
+    "   'npi', p.npi::text,"                                                                                     \
+    "   'entity_type', CASE p.entity_type WHEN 1 THEN 'individual' WHEN 2 THEN 'organization' END,"              \
+    "   'name', CASE WHEN p.entity_type = 2 THEN p.org_name ELSE concat_ws(' ', p.first_name, p.last_name) END," \
+    "   'credential', p.credential,"                                                                             \
+    "   'specialty', (SELECT coalesce(x.display_name, x.classification, t.taxonomy_code)"                        \
+    "                   FROM ref.physician_taxonomy t LEFT JOIN ref.taxonomy x ON x.code = t.taxonomy_code"      \
+    "                  WHERE t.npi = p.npi ORDER BY t.is_primary DESC NULLS LAST, t.slot LIMIT 1),"              \
+    "   'city', p.practice_city, 'state', p.practice_state,"                                                     \
+    "   'deactivated', (p.deactivation_date IS NOT NULL"                                                         \
+    "                   AND (p.reactivation_date IS NULL OR p.reactivation_date < p.deactivation_date)),"        \
+    "   'match', CASE h.tier WHEN 3 THEN 'exact' WHEN 2 THEN 'prefix' ELSE 'fuzzy' END,"                         \
+    "   'score', round(h.sim::numeric, 3),"                                                                      \
+    "   'distance_m', CASE WHEN $" LNG "::float8 IS NOT NULL THEN"                                               \
+    "     (SELECT round(ST_Distance(a.geog, ST_SetSRID(ST_MakePoint($" LNG "::float8, $" LAT "::float8), 4326)"  \
+    "                                   ::geography))"                                                           \
+    "        FROM ref.physician_address a"                                                                      \
+    "       WHERE a.npi = p.npi AND a.removed_at IS NULL AND a.geog IS NOT NULL"                                 \
+    "       ORDER BY (a.source = 'nppes') DESC LIMIT 1) END)"                                                    \
+    "   ORDER BY h.n) FILTER (WHERE h.n < $" LIMIT "::int), '[]'::json)::text,"                                  \
+    " CASE WHEN count(*) = $" LIMIT "::int THEN max(h.cursor) FILTER (WHERE h.n = $" LIMIT "::int - 1) END"      \
+    " FROM numbered h JOIN ref.physician p ON p.npi = h.npi"
+
+/// One-token search: each candidate word's physicians are read in rank order from ref.name_posting (active
+/// before deactivated, then shorter names), at most a page per word, so a common word costs no more than a rare
+/// one. A physician is listed under its best-tier word only. Order: tier, rank, NPI.
+/// $1 token, $2 codes, $3 state, $4 city, $5 zip5, $6 entity type, $7 lng, $8 lat, $9/$10/$11 cursor tier/rank/npi
+/// (NULL on the first page), $12 limit + 1. Columns: the page JSON and the next cursor (or NULL).
+inline constexpr db::Statement kSearchOne{"phys_search_one",
+    "WITH c AS (SELECT word, tier FROM ref.token_words(ref.fold_name($1), 50, 20)),"
+    " better AS (SELECT array_agg(word) FILTER (WHERE tier = 3) AS exact_w,"
+    "                   array_agg(word) FILTER (WHERE tier >= 2) AS prefix_w FROM c),"
+    " cand AS ("
+    "  SELECT DISTINCT ON (x.npi) x.npi, x.tier, x.rank"
+    "    FROM c CROSS JOIN LATERAL ("
+    "      SELECT np.npi, c.tier, np.rank"
+    "        FROM ref.name_posting np JOIN ref.physician p ON p.npi = np.npi"
+    "       WHERE np.word = c.word AND p.removed_at IS NULL"
+    "         AND NOT (c.tier < 3 AND coalesce(p.name_words && (SELECT exact_w FROM better), false))"
+    "         AND NOT (c.tier < 2 AND coalesce(p.name_words && (SELECT prefix_w FROM better), false))"
+    "         AND ($9::int IS NULL OR c.tier < $9::int"
+    "              OR (c.tier = $9::int AND (np.rank > $10::int OR (np.rank = $10::int AND np.npi > $11::bigint))))"
+    ROUNDS_SEARCH_FILTERS("2", "3", "4", "5", "6")
+    "       ORDER BY np.rank, np.npi"
+    "       LIMIT $12::int) x"
+    "   ORDER BY x.npi, x.tier DESC, x.rank),"
+    " page AS (SELECT * FROM cand ORDER BY tier DESC, rank, npi LIMIT $12::int),"
+    " numbered AS ("
+    "  SELECT g.npi, g.tier, similarity(p.search_name, ref.fold_name($1)) AS sim,"
+    "         row_number() OVER (ORDER BY g.tier DESC, g.rank, g.npi) AS n,"
+    "         g.tier::text || ':' || g.rank::text || ':' || g.npi::text AS cursor"
+    "    FROM page g JOIN ref.physician p ON p.npi = g.npi)"
+    ROUNDS_SEARCH_PAGE("7", "8", "12")};
+
+/// Several tokens: the GIN index on ref.physician.name_words intersects the candidate words of every token
+/// (a token without candidates matches nothing); the hits are ranked by tier, then trigram similarity of the
+/// whole name to the query, active before deactivated, NPI.
+/// $1 the tokens (text[], 2..4), $2 full query, $3 codes, $4 state, $5 city, $6 zip5, $7 entity type, $8 lng,
+/// $9 lat, $10/$11/$12 cursor tier/similarity/npi, $13 limit + 1.
+inline constexpr db::Statement kSearchMany{"phys_search_many",
+    "WITH t AS (SELECT i, ref.fold_name(tok) AS tok FROM unnest($1::text[]) WITH ORDINALITY u(tok, i)),"
+    " c AS (SELECT t.i, x.word, x.tier FROM t CROSS JOIN LATERAL ref.token_words(t.tok, 50, 20) x),"
+    " w AS (SELECT t.i, coalesce(array_agg(c.word) FILTER (WHERE c.word IS NOT NULL), '{}') AS any_w,"
+    "              array_agg(c.word) FILTER (WHERE c.tier = 3) AS exact_w,"
+    "              array_agg(c.word) FILTER (WHERE c.tier >= 2) AS prefix_w"
+    "         FROM t LEFT JOIN c ON c.i = t.i GROUP BY t.i),"
+    " hits AS ("
+    "  SELECT p.npi,"
+    "         (SELECT min(CASE WHEN p.name_words && w.exact_w THEN 3 WHEN p.name_words && w.prefix_w THEN 2"
+    "                          ELSE 1 END) FROM w) AS tier,"
+    "         similarity(p.search_name, ref.fold_name($2)) AS sim,"
+    "         (p.deactivation_date IS NOT NULL"
+    "          AND (p.reactivation_date IS NULL OR p.reactivation_date < p.deactivation_date)) AS deactivated"
+    "    FROM ref.physician p"
+    "   WHERE p.removed_at IS NULL"
+    "     AND p.name_words && (SELECT any_w FROM w WHERE i = 1)"
+    "     AND p.name_words && (SELECT any_w FROM w WHERE i = 2)"
+    "     AND p.name_words && coalesce((SELECT any_w FROM w WHERE i = 3), (SELECT any_w FROM w WHERE i = 1))"
+    "     AND p.name_words && coalesce((SELECT any_w FROM w WHERE i = 4), (SELECT any_w FROM w WHERE i = 1))"
+    ROUNDS_SEARCH_FILTERS("3", "4", "5", "6", "7")
+    "),"
+    " page AS ("
+    "  SELECT * FROM hits"
+    "   WHERE $10::int IS NULL OR tier < $10::int"
+    "      OR (tier = $10::int AND (sim < $11::real OR (sim = $11::real AND npi > $12::bigint)))"
+    "   ORDER BY tier DESC, sim DESC, deactivated, npi"
+    "   LIMIT $13::int),"
+    " numbered AS ("
+    "  SELECT npi, tier, sim, row_number() OVER (ORDER BY tier DESC, sim DESC, deactivated, npi) AS n,"
+    "         tier::text || ':' || sim::text || ':' || npi::text AS cursor"
+    "    FROM page)"
+    ROUNDS_SEARCH_PAGE("8", "9", "13")};
+
+#undef ROUNDS_SEARCH_FILTERS
+#undef ROUNDS_SEARCH_PAGE
 
 /// Physicians nearest a point. $1 lng, $2 lat, $3 radius (m), $4 specialty codes (text[] or NULL), $5 limit.
-/// The GiST index is walked in distance order (<->) inside the radius (ref.nearest_addresses, migration 0015);
-/// several addresses of one physician collapse to the nearest.
+/// ref.nearby_physicians (migration 0016) walks the distinct points nearest first and gives each physician once,
+/// at its nearest address, stopping at the limit.
 inline constexpr db::Statement kNearby{"phys_nearby", R"sql(
-WITH knn AS (
-  SELECT * FROM ref.nearest_addresses($1::float8, $2::float8, $3::float8, $4::text[], $5::int * 4)
-),
-nearest AS (
-  SELECT DISTINCT ON (npi) npi, address_id, dist FROM knn ORDER BY npi, dist
-),
-page AS (SELECT * FROM nearest ORDER BY dist, npi LIMIT $5::int)
+WITH page AS (
+  SELECT * FROM ref.nearby_physicians($1::float8, $2::float8, $3::float8, $4::text[], $5::int)
+)
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
   'type', 'Feature',
   'geometry', json_build_object('type', 'Point', 'coordinates',
