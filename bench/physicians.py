@@ -168,8 +168,12 @@ end
 
 def parse_wrk(out):
     def ms(v):
-        m = re.match(r"([\d.]+)(us|ms|s)", v)
-        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+        m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
+        if m is None:
+            sys.exit(f"bench: cannot read a latency from wrk's output:\n{out}")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[m.group(2)]
+    if re.search(r"50%\s+(\S+)", out) is None:
+        sys.exit(f"bench: wrk printed no latency distribution:\n{out}")
     p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
     p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
     total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
@@ -195,22 +199,34 @@ def wrk(server, paths, conns, seconds, workdir, name):
     return parse_wrk(out)
 
 
-def statements():
-    src = open(os.path.join(REPO, "server/physicians/sql.h")).read()
-    return {m.group(1): m.group(2) for m in
-            re.finditer(r'inline constexpr db::Statement (\w+)\{"\w+", R"sql\((.*?)\)sql"\};', src, re.S)}
+def statement(name):
+    """The SQL the server runs for an endpoint, as the binary holds it (`rounds bench sql`)."""
+    return subprocess.run([BIN, "bench", "sql", name], capture_output=True, text=True, check=True).stdout
 
 
-def pgbench(db, name, setup, sql, params, conns, seconds, workdir):
+def bind(sql, params):
     body = sql
     for i in sorted(params, reverse=True):  # $16 before $1
         body = body.replace(f"${i}", params[i])
     body = " ".join(line.strip() for line in body.strip().splitlines())
     # pgbench reads ":name" as a variable: the POSIX class is spelled out (same for folded ASCII names).
-    body = body.replace("[:alnum:]", "a-z0-9")
+    return body.replace("[:alnum:]", "a-z0-9")
+
+
+def pgbench(db, name, setup, sql, params, conns, seconds, workdir):
+    """pgbench of `setup` then `sql` with `params` bound; `sql` may be a list of (condition, sql, params) run under
+    pgbench \\if branches instead."""
+    if isinstance(sql, list):
+        parts = []
+        for i, (cond, stmt, p) in enumerate(sql):
+            parts.append(("\\if " if i == 0 else "\\else\n") + (cond if i == 0 else ""))
+            parts.append(bind(stmt, p) + ";")
+        body = "\n".join(parts) + "\n\\endif"
+    else:
+        body = bind(sql, params) + ";"
     script = os.path.join(workdir, name + ".sql")
     with open(script, "w") as f:
-        f.write(setup + "\n" + body + ";\n")
+        f.write(setup + "\n" + body + "\n")
     out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(min(conns, POOL)), "-j", "2", "-T",
                           str(seconds), "-f", script, db_url(APP, db)], capture_output=True, text=True,
                          env={**os.environ, "PGOPTIONS": SESSION_OPTIONS})
@@ -245,7 +261,8 @@ def main():
                         for la, ln, c in points if c],
         "search": [f"/api/v1/physicians/search?q={quote(q)}&limit=20" for q in names],
     }
-    sql = statements()
+    sql = {k: statement(n) for k, n in (("kProfile", "phys_profile"), ("kNearby", "phys_nearby"),
+                                         ("kSearchOne", "phys_search_one"), ("kSearchMany", "phys_search_many"))}
     n_npis, n_points, n_names = len(npis), len(points), len(names)
     pg = {
         "profile": ("\\set i random(1, %d)" % n_npis, sql["kProfile"],
@@ -257,12 +274,16 @@ def main():
                         {1: "(SELECT lng FROM bench.points WHERE i = :i)",
                          2: "(SELECT lat FROM bench.points WHERE i = :i)", 3: "16093.44",
                          4: "(SELECT ARRAY[code] FROM bench.points WHERE i = :i)", 5: "50"}),
-        "search": ("\\set i random(1, %d)" % n_names, sql["kSearch"],
-                   {**{k: "NULL" for k in range(4, 16)},
-                    1: "(SELECT q FROM bench.names WHERE i = :i)",
-                    2: "(SELECT split_part(q, ' ', 1) FROM bench.names WHERE i = :i)",
-                    3: "(SELECT nullif(split_part(q, ' ', 2), '') FROM bench.names WHERE i = :i)",
-                    16: "21"}),
+        # One-word queries run the posting-list statement, several words the GIN one, as the handler chooses.
+        "search": ("\\set i random(1, %d)\nSELECT strpos(q, ' ') > 0 AS many FROM bench.names WHERE i = :i \\gset"
+                   % n_names,
+                   [(":many", sql["kSearchMany"],
+                     {**{k: "NULL" for k in range(3, 13)},
+                      1: "(SELECT string_to_array(q, ' ') FROM bench.names WHERE i = :i)",
+                      2: "(SELECT q FROM bench.names WHERE i = :i)", 13: "21"}),
+                    (None, sql["kSearchOne"],
+                     {**{k: "NULL" for k in range(2, 12)},
+                      1: "(SELECT q FROM bench.names WHERE i = :i)", 12: "21"})], None),
     }
     pg_for = {"profile-cold": "profile", "profile-warm": "profile", "nearby": "nearby", "nearby-spec": "nearby-spec",
               "search": "search"}

@@ -263,28 +263,32 @@ SELECT ref.refresh_name_search(NULL);
 SELECT ref.refresh_nearby(NULL);
 
 -- Candidate dictionary words for one folded query token: the word itself (tier 3), the most common words it
--- begins (2), and fuzzy matches (1): words within one edit first (shared one-character deletions), then the most
--- similar by trigrams.
+-- begins (2), and fuzzy matches (1): the words within one edit (shared one-character deletions); only when the token
+-- is neither a word nor within one edit of one, the most similar words by trigrams (several typos in one word).
 CREATE OR REPLACE FUNCTION ref.token_words(tok text, max_prefix integer, max_fuzzy integer)
     RETURNS TABLE (word text, tier integer) LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT w.word, 3 FROM ref.name_word w WHERE w.word = tok AND w.n > 0
+    WITH exact AS (
+        SELECT w.word FROM ref.name_word w WHERE w.word = tok AND w.n > 0
+    ), edit AS (
+        SELECT w.word, similarity(w.word, tok) AS sim, w.n
+          FROM ref.name_word w
+         WHERE (w.word IN (SELECT d.word FROM ref.name_word_del d
+                            WHERE d.variant IN (SELECT tok UNION ALL SELECT ref.word_deletions(tok)))
+                OR w.word IN (SELECT ref.word_deletions(tok)))
+           AND w.n > 0 AND NOT starts_with(w.word, tok)
+    )
+    SELECT word, 3 FROM exact
     UNION ALL
     (SELECT w.word, 2 FROM ref.name_word w
       WHERE w.word >= tok AND w.word < tok || chr(1114111) AND w.word <> tok AND w.n > 0
       ORDER BY w.n DESC, w.word LIMIT max_prefix)
     UNION ALL
-    (SELECT f.word, 1
-       FROM (SELECT DISTINCT ON (x.word) x.word, x.pri, x.sim, x.n
-               FROM (SELECT w.word, 0 AS pri, similarity(w.word, tok) AS sim, w.n
-                       FROM ref.name_word w
-                      WHERE w.word IN (SELECT d.word FROM ref.name_word_del d
-                                        WHERE d.variant IN (SELECT tok UNION ALL SELECT ref.word_deletions(tok)))
-                         OR w.word IN (SELECT ref.word_deletions(tok))
-                     UNION ALL
-                     SELECT w.word, 1, similarity(w.word, tok), w.n FROM ref.name_word w WHERE w.word % tok) x
-              WHERE x.n > 0 AND NOT starts_with(x.word, tok) AND length(tok) >= 2
-              ORDER BY x.word, x.pri) f
-      ORDER BY f.pri, f.sim DESC, f.n DESC, f.word LIMIT max_fuzzy)
+    (SELECT e.word, 1 FROM edit e ORDER BY e.sim DESC, e.n DESC, e.word LIMIT max_fuzzy)
+    UNION ALL
+    (SELECT w.word, 1 FROM ref.name_word w
+      WHERE NOT EXISTS (SELECT 1 FROM exact) AND NOT EXISTS (SELECT 1 FROM edit) AND length(tok) >= 3
+        AND w.word % tok AND w.n > 0 AND NOT starts_with(w.word, tok)
+      ORDER BY similarity(w.word, tok) DESC, w.n DESC, w.word LIMIT max_fuzzy)
 $$;
 
 -- The physicians nearest a point within a radius (metres), optionally having one of `codes`, `k` at most, each

@@ -11,6 +11,7 @@
 #include "gen/generator.h"
 #include "ingest/ingest.h"
 #include "markets/recompute.h"
+#include "physicians/sql.h"
 #include "routing/bench.h"
 
 using rounds::core::Config;
@@ -75,8 +76,9 @@ int main(int argc, char** argv) {
                      "nppes, nppes-locations, nucc, dac, facility-affiliation, hospitals, partb, partd, "
                      "open-payments or zcta")
         ->required();
-    ingest->add_option("input", ingest_options.input,
-                       "A file, a .zip as CMS distributes them, a directory, or an http(s) URL (resumable download)")
+    ingest
+        ->add_option("input", ingest_options.input,
+                     "A file, a .zip as CMS distributes them, a directory, or an http(s) URL (resumable download)")
         ->required();
     ingest->add_option("--release", ingest_options.release, "Release label for lineage (default: the file name)");
     ingest->add_option("--year", ingest_year, "Data year of Part B/D (default: from the file name)");
@@ -127,6 +129,11 @@ int main(int argc, char** argv) {
     bench_tsptw->add_option("--filter", tsptw_options.filter, "Only instances whose file name contains this");
     bench_tsptw->add_option("--stall-iterations", tsptw_options.stall_iterations,
                             "Stop after this many rounds without a new best (0 = use the whole time limit)");
+
+    auto* bench_sql = bench->add_subcommand(
+        "sql", "Print the SQL of a physician endpoint (bench/physicians.py times it with pgbench).");
+    std::string bench_sql_name;
+    bench_sql->add_option("name", bench_sql_name, "Statement name, e.g. phys_search_one")->required();
 
     // Targeting: `rounds markets recompute`, `rounds bench markets`
     auto* markets_cmd = app.add_subcommand("markets", "Markets and targeting: recompute the derived metrics.");
@@ -193,6 +200,16 @@ int main(int argc, char** argv) {
             gen_options.out_dir = gen_out;
             gen_options.nucc_path = gen_nucc;
             return rounds::gen::RunGen(gen_options, std::cout);
+        }
+        if (bench_sql->parsed()) {
+            for (const auto& st : rounds::physicians::sql::kBenchStatements) {
+                if (st.name == bench_sql_name) {
+                    std::cout << st.sql << "\n";
+                    return 0;
+                }
+            }
+            std::cerr << "rounds bench sql: no statement named \"" << bench_sql_name << "\"\n";
+            return 2;
         }
         if (bench_routes->parsed()) {
             return rounds::routing::RunRoutesBench(routes_options, std::cout);

@@ -153,6 +153,7 @@ namespace rounds::physicians::sql {
 // words = 1 "fuzzy"). A hit is a physician having a candidate word for every token; its tier is that of its
 // weakest token. Filters: $F codes (text[] or NULL), state, city, zip5, entity type; distance when lng/lat given.
 
+// clang-format off
 // Filter conditions on `p` shared by both statements; the parameter numbers are those of the statements below.
 #define ROUNDS_SEARCH_FILTERS(CODES, STATE, CITY, ZIP, ETYPE)                                                    \
     " AND ($" CODES "::text[] IS NULL OR EXISTS (SELECT 1 FROM ref.physician_taxonomy t"                          \
@@ -187,6 +188,7 @@ namespace rounds::physicians::sql {
     "   ORDER BY h.n) FILTER (WHERE h.n < $" LIMIT "::int), '[]'::json)::text,"                                  \
     " CASE WHEN count(*) = $" LIMIT "::int THEN max(h.cursor) FILTER (WHERE h.n = $" LIMIT "::int - 1) END"      \
     " FROM numbered h JOIN ref.physician p ON p.npi = h.npi"
+// clang-format on
 
 /// One-token search: each candidate word's physicians are read in rank order from ref.name_posting (active
 /// before deactivated, then shorter names), at most a page per word, so a common word costs no more than a rare
@@ -221,7 +223,8 @@ inline constexpr db::Statement kSearchOne{"phys_search_one",
 
 /// Several tokens: the GIN index on ref.physician.name_words intersects the candidate words of every token
 /// (a token without candidates matches nothing); the hits are ranked by tier, then trigram similarity of the
-/// whole name to the query, active before deactivated, NPI.
+/// whole name to the query, active before deactivated, NPI. At most 5,000 matches are ranked (words of one or two
+/// letters each can match a large share of all names; typing on narrows them).
 /// $1 the tokens (text[], 2..4), $2 full query, $3 codes, $4 state, $5 city, $6 zip5, $7 entity type, $8 lng,
 /// $9 lat, $10/$11/$12 cursor tier/similarity/npi, $13 limit + 1.
 inline constexpr db::Statement kSearchMany{"phys_search_many",
@@ -245,7 +248,7 @@ inline constexpr db::Statement kSearchMany{"phys_search_many",
     "     AND p.name_words && coalesce((SELECT any_w FROM w WHERE i = 3), (SELECT any_w FROM w WHERE i = 1))"
     "     AND p.name_words && coalesce((SELECT any_w FROM w WHERE i = 4), (SELECT any_w FROM w WHERE i = 1))"
     ROUNDS_SEARCH_FILTERS("3", "4", "5", "6", "7")
-    "),"
+    "   LIMIT 5000),"
     " page AS ("
     "  SELECT * FROM hits"
     "   WHERE $10::int IS NULL OR tier < $10::int"
@@ -446,5 +449,8 @@ SELECT coalesce(json_agg(r ORDER BY ord) FILTER (WHERE n < $6::int), '[]'::json)
     FROM ref.open_payment o
    WHERE o.npi = $1::bigint AND o.removed_at IS NULL AND ($2::int IS NULL OR o.program_year = $2::int)
    ORDER BY ord OFFSET $5::int LIMIT $6::int) x) y)sql"};
+
+/// The statements behind the read endpoints, by name, for `rounds bench sql` (pgbench runs them as the API does).
+inline constexpr db::Statement kBenchStatements[] = {kProfile, kSearchOne, kSearchMany, kNearby, kFacilitiesNearby};
 
 }  // namespace rounds::physicians::sql

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "http/json.h"
 #include "markets/api.h"
 #include "markets/sql.h"
 #include "tenancy/tenancy.h"
@@ -213,7 +214,7 @@ std::string WithReport(std::string territory_json, const json::object& report) {
         return territory_json;
     }
     territory_json.pop_back();  // the closing brace of the object PostgreSQL built
-    return territory_json + ", \"repair_report\" : " + json::serialize(report) + "}";
+    return territory_json + ", \"repair_report\" : " + http::Serialize(report) + "}";
 }
 
 /// A page of (json, created_at, id) rows with a keyset cursor on (created_at, id).
@@ -612,7 +613,7 @@ asio::awaitable<std::string> TerritoryService::Balance(const http::Principal& wh
                      {"territories", LoadsJson(loads, s.names)},
                      {"workload_spread_hours", Round(Spread(loads))},
                      {"mean_workload_hours", loads.empty() ? 0.0 : Round(total / static_cast<double>(loads.size()))}};
-    co_return json::serialize(out);
+    co_return http::Serialize(out);
 }
 
 asio::awaitable<std::string> TerritoryService::Alignment(const http::Principal& who, std::string id,
@@ -643,7 +644,7 @@ asio::awaitable<std::string> TerritoryService::Alignment(const http::Principal& 
                      {"after", LoadsJson(sg.after, s.names)},
                      {"workload_spread_before_hours", Round(sg.spread_before)},
                      {"workload_spread_after_hours", Round(sg.spread_after)}};
-    co_return json::serialize(out);
+    co_return http::Serialize(out);
 }
 
 asio::awaitable<std::string> TerritoryService::AcceptAlignment(const http::Principal& who, std::string id,
