@@ -50,7 +50,7 @@ def db_url(base, name):
     return base.rsplit("/", 1)[0] + "/" + name
 
 
-def load(n, db):
+def load(n, db, datasets):
     owner = db_url(OWNER, db)
     if psql(SUPER, f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1" and \
             psql(owner, "SELECT count(*) FROM pg_tables WHERE schemaname = 'bench' AND tablename = 'loaded'",
@@ -64,12 +64,12 @@ def load(n, db):
     tmp = tempfile.mkdtemp(prefix="rounds-bench-phys-", dir="/var/tmp")
     try:
         t = time.time()
-        subprocess.run([BIN, "bench", "gen", "--physicians", str(n), "--seed", "7", "--out", tmp + "/gen"],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([BIN, "bench", "gen", "--physicians", str(n), "--seed", "7", "--out", tmp + "/gen"] +
+                       (["--datasets", datasets] if datasets else []), check=True, stdout=subprocess.DEVNULL)
         print(f"bench: generated {n} physicians in {time.time() - t:.0f} s; loading every data set...")
         t = time.time()
         subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts/load-release.py"), BIN, tmp + "/gen", owner,
-                        tmp + "/store"], check=True)
+                        tmp + "/store"] + ([f"--only={datasets},nppes-locations"] if datasets else []), check=True)
         print(f"bench: loaded in {time.time() - t:.0f} s")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -242,9 +242,12 @@ def main():
     ap.add_argument("--physicians", type=int, default=200000)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", default="64,256")
+    ap.add_argument("--datasets", default="",
+                    help="generate and load only these data sets, e.g. zcta,nucc,nppes for a quick large run "
+                         "(profiles then have empty claims sections)")
     a = ap.parse_args()
     db = f"rounds_bench_phys_{a.physicians}"
-    load(a.physicians, db)
+    load(a.physicians, db, a.datasets)
     owner = db_url(OWNER, db)
     npis = psql(owner, "SELECT npi FROM bench.npis ORDER BY i").split("\n")
     points = [line.split("|") for line in psql(owner, "SELECT lat, lng, coalesce(code, '') FROM bench.points ORDER BY i")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loads a release written by `rounds bench gen` (its manifest.json) with `rounds ingest`, file by file, in the
 order the joins need (ZIP centroids and taxonomy first, physicians before what hangs off them).
-Usage: load-release.py ROUNDS_BINARY RELEASE_DIR DATABASE_URL [STORAGE_DIR]"""
+Usage: load-release.py ROUNDS_BINARY RELEASE_DIR DATABASE_URL [STORAGE_DIR] [--only=DATASET,...]"""
 import json
 import os
 import subprocess
@@ -12,11 +12,18 @@ ORDER = ["zcta", "nucc", "nppes", "nppes-locations", "dac", "hospitals", "facili
 
 
 def main():
-    if len(sys.argv) < 4:
+    if len([a for a in sys.argv[1:] if not a.startswith("--only=")]) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    binary, release, url = sys.argv[1:4]
-    storage = sys.argv[4] if len(sys.argv) > 4 else ""
+    only = None
+    args = []
+    for a in sys.argv[1:]:
+        if a.startswith("--only="):
+            only = set(a[len("--only="):].split(","))
+        else:
+            args.append(a)
+    binary, release, url = args[0:3]
+    storage = args[3] if len(args) > 3 else ""
     with open(os.path.join(release, "manifest.json")) as f:
         manifest = json.load(f)
     files = []
@@ -26,6 +33,8 @@ def main():
             dataset = "nppes-locations"
         files.append((ORDER.index(dataset), dataset, entry))
     for _, dataset, entry in sorted(files, key=lambda t: (t[0], t[2].get("year", 0))):
+        if only is not None and dataset not in only:
+            continue
         cmd = [binary, "ingest", dataset, os.path.join(release, entry["path"]), "--database-url", url, "--quiet",
                "--log-level", "warn"]
         if entry.get("year"):

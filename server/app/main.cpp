@@ -109,6 +109,8 @@ int main(int argc, char** argv) {
     bench_gen->add_option("--seed", gen_options.seed, "Random seed (same seed, same bytes)");
     bench_gen->add_option("--out", gen_out, "Output directory");
     bench_gen->add_option("--threads", gen_options.threads, "Files written in parallel (0: one per core)");
+    bench_gen->add_option("--datasets", gen_options.datasets, "Only these data sets (comma-separated; default all)")
+        ->delimiter(',');
     std::string gen_nucc = std::string(ROUNDS_DEFAULT_SHARED_DIR) + "/data/cms/nucc_taxonomy.csv";
     bench_gen->add_option("--nucc", gen_nucc, "NUCC taxonomy CSV copied into the release");
     auto* bench_routes = bench->add_subcommand("routes", "Route optimiser on random instances: time and gap.");

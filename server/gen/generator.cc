@@ -1211,6 +1211,10 @@ GenSummary GenerateRelease(const GenOptions& opts, std::ostream& progress) {
     std::vector<Job> jobs;
     auto add = [&](std::string ds, std::string part, std::string path, int year, double w,
                    std::function<void(OutFile&)> fn) {
+        if (!opts.datasets.empty() &&
+            std::find(opts.datasets.begin(), opts.datasets.end(), ds) == opts.datasets.end()) {
+            return;
+        }
         jobs.push_back(Job{GenFile{std::move(ds), std::move(part), std::move(path), year, 0, 0}, w, std::move(fn)});
     };
     add("nppes", "npidata", "npidata_pfile_20050523-20260713.csv", 0, 10 * n, [&](OutFile& o) { WriteNppes(u, o); });

@@ -37,6 +37,9 @@ struct GenOptions {
     // needed); true = CMS download style (header and every field double-quoted).
     bool open_payments_quote_all = false;
     unsigned threads = 0;  // files written in parallel; 0 = hardware concurrency
+    // Only these data sets (names as `rounds ingest` takes them; empty = all). The files written are identical to
+    // those of a full run.
+    std::vector<std::string> datasets;
 };
 
 struct GenFile {
