@@ -66,8 +66,9 @@ def generated(tmp_path_factory):
     subprocess.run([BIN, "bench", "gen", "--physicians", "1000", "--seed", "11", "--out", out], check=True,
                    capture_output=True)
     name, owner, app = make_db()
-    r = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "load-release.py"), BIN, out, owner],
-                       capture_output=True, text=True)
+    storage = str(tmp_path_factory.mktemp("storage"))  # the raw-file archive, thrown away with the temp dir
+    r = subprocess.run(["/usr/bin/python3", os.path.join(REPO, "scripts", "load-release.py"), BIN, out, owner,
+                        storage], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     s = start(app)
     yield s, out, owner
