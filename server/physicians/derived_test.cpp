@@ -65,6 +65,7 @@ COMMIT)sql");
 WITH want_post AS (
   SELECT w AS word, ref.name_rank(p.search_name, p.deactivation_date, p.reactivation_date) AS rank, p.npi
     FROM ref.physician p, unnest(p.name_words) w WHERE p.removed_at IS NULL AND w <> ''),
+have_post AS (SELECT d.word COLLATE "default", np.rank, np.npi FROM ref.name_posting np JOIN ref.name_word d USING (word_id)),
 want_word AS (SELECT word, count(*)::integer AS n FROM want_post GROUP BY word),
 want_member AS (
   SELECT c.code, a.npi, a.address_id, a.geog
@@ -73,19 +74,19 @@ want_member AS (
                         WHERE t.npi = a.npi) c
    WHERE a.removed_at IS NULL AND a.geog IS NOT NULL),
 have_member AS (
-  SELECT m.code, m.npi, m.address_id, g.geog FROM ref.nearby_member m JOIN ref.geo_point g USING (point_id)),
+  SELECT c.code COLLATE "default", m.npi, m.address_id, g.geog
+    FROM ref.nearby_member m JOIN ref.geo_point g USING (point_id) JOIN ref.nearby_code c USING (code_id)),
 want_point AS (SELECT code, ST_AsText(geog) AS g, count(*)::integer AS n FROM want_member GROUP BY 1, 2),
-have_point AS (SELECT code, ST_AsText(geog) AS g, n FROM ref.nearby_point)
-SELECT (SELECT count(*) FROM ((SELECT * FROM want_post EXCEPT ALL SELECT word, rank, npi FROM ref.name_posting)
-                              UNION ALL (SELECT word, rank, npi FROM ref.name_posting EXCEPT ALL
-                                         SELECT * FROM want_post)) x)
-     + (SELECT count(*) FROM ((SELECT * FROM want_word EXCEPT SELECT word, n FROM ref.name_word WHERE n > 0)
-                              UNION ALL (SELECT word, n FROM ref.name_word WHERE n > 0
+have_point AS (SELECT c.code COLLATE "default", ST_AsText(p.geog) AS g, p.n FROM ref.nearby_point p JOIN ref.nearby_code c USING (code_id))
+SELECT (SELECT count(*) FROM ((SELECT * FROM want_post EXCEPT ALL SELECT * FROM have_post)
+                              UNION ALL (SELECT * FROM have_post EXCEPT ALL SELECT * FROM want_post)) x)
+     + (SELECT count(*) FROM ((SELECT * FROM want_word EXCEPT SELECT word COLLATE "default", n FROM ref.name_word WHERE n > 0)
+                              UNION ALL (SELECT word COLLATE "default", n FROM ref.name_word WHERE n > 0
                                          EXCEPT SELECT * FROM want_word)) x)
-     + (SELECT count(*) FROM ((SELECT v, w.word FROM ref.name_word w, ref.word_deletions(w.word) v
-                               EXCEPT ALL SELECT variant, word FROM ref.name_word_del)
-                              UNION ALL (SELECT variant, word FROM ref.name_word_del EXCEPT ALL
-                                         SELECT v, w.word FROM ref.name_word w, ref.word_deletions(w.word) v)) x)
+     + (SELECT count(*) FROM ((SELECT v, w.word_id FROM ref.name_word w, ref.word_deletions(w.word) v
+                               EXCEPT ALL SELECT variant, word_id FROM ref.name_word_del)
+                              UNION ALL (SELECT variant, word_id FROM ref.name_word_del EXCEPT ALL
+                                         SELECT v, w.word_id FROM ref.name_word w, ref.word_deletions(w.word) v)) x)
      + (SELECT count(*) FROM ((SELECT code, npi, address_id, ST_AsText(geog) FROM want_member
                                EXCEPT ALL SELECT code, npi, address_id, ST_AsText(geog) FROM have_member)
                               UNION ALL (SELECT code, npi, address_id, ST_AsText(geog) FROM have_member
@@ -129,6 +130,7 @@ COMMIT)sql");
     EXPECT_EQ(Count("SELECT count(*) FROM ref.name_word WHERE word = 'zuniga'"), 1);
     EXPECT_EQ(Count("SELECT n FROM ref.name_word WHERE word = 'angstrom'"), 1);
     EXPECT_EQ(Count("SELECT count(*) FROM ref.name_posting WHERE npi = 1000000021"), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.name_word WHERE word = 'zuniga' AND n = 20"), 1);
     EXPECT_EQ(Count("SELECT count(*) FROM ref.nearby_member WHERE npi = 1000000070"), 0);
     // A rolled-back write leaves nothing queued and nothing changed.
     conn_->ExecScript("BEGIN; UPDATE ref.physician SET search_name = 'x' WHERE npi = 1000000100; ROLLBACK");

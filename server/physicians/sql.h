@@ -196,7 +196,7 @@ namespace rounds::physicians::sql {
 /// $1 token, $2 codes, $3 state, $4 city, $5 zip5, $6 entity type, $7 lng, $8 lat, $9/$10/$11 cursor tier/rank/npi
 /// (NULL on the first page), $12 limit + 1. Columns: the page JSON and the next cursor (or NULL).
 inline constexpr db::Statement kSearchOne{"phys_search_one",
-    "WITH c AS (SELECT word, tier FROM ref.token_words(ref.fold_name($1), 50, 20)),"
+    "WITH c AS (SELECT word, word_id, tier FROM ref.token_words(ref.fold_name($1), 50, 20)),"
     " better AS (SELECT array_agg(word) FILTER (WHERE tier = 3) AS exact_w,"
     "                   array_agg(word) FILTER (WHERE tier >= 2) AS prefix_w FROM c),"
     " cand AS ("
@@ -204,7 +204,7 @@ inline constexpr db::Statement kSearchOne{"phys_search_one",
     "    FROM c CROSS JOIN LATERAL ("
     "      SELECT np.npi, c.tier, np.rank"
     "        FROM ref.name_posting np JOIN ref.physician p ON p.npi = np.npi"
-    "       WHERE np.word = c.word AND p.removed_at IS NULL"
+    "       WHERE np.word_id = c.word_id AND p.removed_at IS NULL"
     "         AND NOT (c.tier < 3 AND coalesce(p.name_words && (SELECT exact_w FROM better), false))"
     "         AND NOT (c.tier < 2 AND coalesce(p.name_words && (SELECT prefix_w FROM better), false))"
     "         AND ($9::int IS NULL OR c.tier < $9::int"
