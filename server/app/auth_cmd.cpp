@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <vector>
 
 #include "auth/admin_cli.h"
 #include "auth/crypto.h"
@@ -131,14 +132,30 @@ int RunAuthBench(const core::Config& config, int users) {
         auth::TokenSigner signer = auth::TokenSigner::Generate();
         auth::AccessClaims c{auth::NewUuid(), auth::NewUuid(), "rep", auth::NewUuid(), auth::NewUuid(), 0, 0,
                              4102444800};
-        std::string token = signer.Sign(c);
-        int n = 0;
+        // First sight of each token (signature checked) against a token seen before (remembered: only the time
+        // checks), which is what every request after a client's first costs.
+        std::vector<std::string> tokens;
+        for (int i = 0; i < 20000; ++i) {
+            c.token_id = std::to_string(i);
+            tokens.push_back(signer.Sign(c));
+        }
+        size_t n = 0;
         auto t0 = Clock::now();
-        while (seconds_since(t0) < 1.0) {
-            (void)signer.Verify(token, 1700000000);
+        while (n < tokens.size() && seconds_since(t0) < 1.0) {
+            (void)signer.Verify(tokens[n], 1700000000);
             ++n;
         }
-        std::cout << "Ed25519 access-token verification: " << n / seconds_since(t0) << " per second per core\n";
+        const double fresh = static_cast<double>(n) / seconds_since(t0);
+        std::cout << "Ed25519 access-token verification, first sight: " << fresh << " per second per core\n";
+        n = 0;
+        t0 = Clock::now();
+        while (seconds_since(t0) < 1.0) {
+            (void)signer.Verify(tokens[n % 100], 1700000000);
+            ++n;
+        }
+        const double remembered = static_cast<double>(n) / seconds_since(t0);
+        std::cout << "Ed25519 access-token verification, remembered token: " << remembered << " per second per core ("
+                  << remembered / fresh << "x first sight)\n";
     }
     {
         // SSO: what a sign-in's crypto costs next to the per-request token check above. An RS256 ID token

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 #include "auth/crypto.h"
 #include "core/error.h"
@@ -54,8 +57,21 @@ std::optional<int64_t> IntAt(const json::object& o, std::string_view key) {
 
 }  // namespace
 
+/// Recently verified tokens (the exact bytes) and their claims; copies of a signer share it. The signature,
+/// algorithm, key, issuer and audience checks depend only on the bytes and the signer, so they hold for a repeat;
+/// the time checks are made again on every use.
+struct TokenSigner::VerifiedCache {
+    struct Entry {
+        AccessClaims claims;
+        bool has_nbf = false;
+    };
+    std::mutex mu;
+    std::unordered_map<std::string, Entry> entries;
+    std::deque<std::string> order;  // insertion order, for eviction
+};
+
 TokenSigner::TokenSigner(std::shared_ptr<EVP_PKEY> key, JwtOptions options)
-    : key_(std::move(key)), options_(std::move(options)) {
+    : verified_(std::make_shared<VerifiedCache>()), key_(std::move(key)), options_(std::move(options)) {
     kid_ = core::Sha256Hex(RawPublicKey(key_.get())).substr(0, 16);
 }
 
@@ -134,6 +150,39 @@ std::string TokenSigner::Sign(const AccessClaims& c) const {
 }
 
 AccessClaims TokenSigner::Verify(std::string_view token, int64_t now) const {
+    {
+        std::lock_guard lock(verified_->mu);
+        auto it = verified_->entries.find(std::string(token));
+        if (it != verified_->entries.end()) {
+            AccessClaims c = it->second.claims;
+            bool has_nbf = it->second.has_nbf;
+            CheckTimes(c, has_nbf, now);
+            return c;
+        }
+    }
+    auto [c, has_nbf] = VerifyUncached(token);
+    CheckTimes(c, has_nbf, now);
+    std::lock_guard lock(verified_->mu);
+    if (verified_->entries.emplace(std::string(token), VerifiedCache::Entry{c, has_nbf}).second) {
+        verified_->order.emplace_back(token);
+        while (verified_->order.size() > kVerifiedCacheSize) {
+            verified_->entries.erase(verified_->order.front());
+            verified_->order.pop_front();
+        }
+    }
+    return c;
+}
+
+void TokenSigner::CheckTimes(const AccessClaims& c, bool has_nbf, int64_t now) const {
+    if (now >= c.expires_at + options_.leeway_seconds) {
+        throw Reject("expired");
+    }
+    if (has_nbf && now + options_.leeway_seconds < c.not_before) {
+        throw Reject("not yet valid");
+    }
+}
+
+std::pair<AccessClaims, bool> TokenSigner::VerifyUncached(std::string_view token) const {
     if (token.size() > 4096) {
         throw Reject("too long");
     }
@@ -203,12 +252,6 @@ AccessClaims TokenSigner::Verify(std::string_view token, int64_t now) const {
     if (!exp || !iat) {
         throw Reject("missing exp or iat");
     }
-    if (now >= *exp + options_.leeway_seconds) {
-        throw Reject("expired");
-    }
-    if (nbf && now + options_.leeway_seconds < *nbf) {
-        throw Reject("not yet valid");
-    }
     AccessClaims c;
     const json::string* sub = StringAt(p, "sub");
     const json::string* org = StringAt(p, "org");
@@ -226,7 +269,7 @@ AccessClaims TokenSigner::Verify(std::string_view token, int64_t now) const {
     c.issued_at = *iat;
     c.not_before = nbf.value_or(*iat);
     c.expires_at = *exp;
-    return c;
+    return {c, nbf.has_value()};
 }
 
 }  // namespace rounds::auth

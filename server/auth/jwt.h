@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 typedef struct evp_pkey_st EVP_PKEY;
 
@@ -45,11 +46,19 @@ class TokenSigner {
 
     std::string Sign(const AccessClaims& claims) const;
     /// Verifies signature, algorithm, key id, issuer, audience, exp and nbf at `now` (unix seconds). Throws
-    /// core::Error(kUnauthenticated) with a client-safe reason.
+    /// core::Error(kUnauthenticated) with a client-safe reason. A token verified before (the same bytes) is
+    /// answered from a bounded cache of recent tokens: only exp and nbf are checked again. Thread-safe.
     AccessClaims Verify(std::string_view token, int64_t now) const;
 
+    /// Tokens whose verification is remembered (at most; the oldest are forgotten first).
+    static constexpr size_t kVerifiedCacheSize = 20000;
+
   private:
+    struct VerifiedCache;
     TokenSigner(std::shared_ptr<EVP_PKEY> key, JwtOptions options);
+    std::pair<AccessClaims, bool> VerifyUncached(std::string_view token) const;  // claims, has nbf
+    void CheckTimes(const AccessClaims& c, bool has_nbf, int64_t now) const;
+    std::shared_ptr<VerifiedCache> verified_;
     std::shared_ptr<EVP_PKEY> key_;
     JwtOptions options_;
     std::string kid_;

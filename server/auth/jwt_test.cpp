@@ -56,6 +56,35 @@ TEST(Jwt, SignsAndVerifies) {
     EXPECT_EQ(c.expires_at, kNow + 600);
 }
 
+// A token verified once is remembered; the time checks still apply on every use, a rejected token is never
+// remembered, and the bounded cache forgets without changing any answer.
+TEST(Jwt, RememberedTokensStillExpireAndRejectedOnesStayRejected) {
+    TokenSigner s = TokenSigner::Generate();
+    std::string t = s.Sign(Claims());
+    EXPECT_EQ(s.Verify(t, kNow).user_id, Claims().user_id);
+    EXPECT_EQ(s.Verify(t, kNow + 1).role, "rep");             // from the cache
+    EXPECT_THROW(s.Verify(t, kNow + 600 + 31), core::Error);  // expired, though remembered
+    EXPECT_NO_THROW(s.Verify(t, kNow + 5));
+    AccessClaims future = Claims();
+    future.not_before = kNow + 3600;
+    future.expires_at = kNow + 7200;
+    std::string f = s.Sign(future);
+    EXPECT_NO_THROW(s.Verify(f, kNow + 3600));  // valid then: remembered
+    ExpectRejected(s, f, "not yet valid");      // and still not valid before its nbf
+    std::string forged = t.substr(0, t.rfind('.') + 1) + std::string(86, 'A');
+    ExpectRejected(s, forged, "bad signature");
+    ExpectRejected(s, forged, "bad signature");
+    TokenSigner other = TokenSigner::Generate();
+    ExpectRejected(other, t, "unknown key");  // another signer does not share the memory
+    // More distinct tokens than the cache holds: every one still verifies, the first one too.
+    for (size_t i = 0; i < TokenSigner::kVerifiedCacheSize + 50; ++i) {
+        AccessClaims c = Claims();
+        c.token_id = std::to_string(i);
+        ASSERT_NO_THROW(s.Verify(s.Sign(c), kNow));
+    }
+    EXPECT_EQ(s.Verify(t, kNow).user_id, Claims().user_id);
+}
+
 TEST(Jwt, RejectsExpiredAndNotYetValid) {
     TokenSigner s = TokenSigner::Generate();
     std::string t = s.Sign(Claims());
