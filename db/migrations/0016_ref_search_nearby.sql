@@ -259,11 +259,20 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- TRUNCATE of a base table (a first load may empty its targets) queues a full rebuild.
+CREATE OR REPLACE FUNCTION ref.queue_search_all() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO ref.search_dirty (npis) VALUES (NULL);
+    RETURN NULL;
+END $$;
+
 DO $$
 DECLARE
     t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['physician', 'physician_address', 'physician_taxonomy'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON ref.%I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ref.queue_search_all()', t || '_search_trunc', t);
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON ref.%I REFERENCING NEW TABLE AS new_rows '
                        'FOR EACH STATEMENT EXECUTE FUNCTION ref.queue_search_dirty()', t || '_search_ins', t);
         EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON ref.%I REFERENCING NEW TABLE AS new_rows '

@@ -132,6 +132,17 @@ COMMIT)sql");
     EXPECT_EQ(Count("SELECT count(*) FROM ref.name_posting WHERE npi = 1000000021"), 0);
     EXPECT_EQ(Count("SELECT count(*) FROM ref.name_word WHERE word = 'zuniga' AND n = 20"), 1);
     EXPECT_EQ(Count("SELECT count(*) FROM ref.nearby_member WHERE npi = 1000000070"), 0);
+    // Emptying a base table and writing a few rows back rebuilds everything.
+    conn_->ExecScript(R"sql(
+BEGIN;
+CREATE TEMP TABLE keep AS SELECT * FROM ref.physician_taxonomy WHERE npi < 1000000100;
+TRUNCATE ref.physician_taxonomy;
+INSERT INTO ref.physician_taxonomy SELECT * FROM keep;
+COMMIT)sql");
+    EXPECT_EQ(Drift(), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.nearby_member m JOIN ref.nearby_code c USING (code_id) "
+                    "WHERE c.code <> '' AND m.npi >= 1000000100"),
+              0);
     // A rolled-back write leaves nothing queued and nothing changed.
     conn_->ExecScript("BEGIN; UPDATE ref.physician SET search_name = 'x' WHERE npi = 1000000100; ROLLBACK");
     EXPECT_EQ(Drift(), 0);
