@@ -203,5 +203,38 @@ TEST(RealFiles, NuccTrailingSpacesTrimmed) {
     EXPECT_EQ(r.rows[0][Col(s, "display_name")], "Multi-Specialty Group");
 }
 
+// The parser reports whether the staged NPIs were strictly ascending (the loader then skips its dedupe sort).
+TEST(RealFiles, NppesKeyOrderIsTracked) {
+    const DatasetSpec& spec = *FindDataset("nppes");
+    auto parse = [&](const std::string& text) {
+        testing::StringSource src(text, 4096);
+        StagingParser parser(src, spec, std::nullopt);
+        CopyWriter out;
+        std::vector<Reject> rejects;
+        while (parser.NextChunk(out, 1 << 16, rejects)) {
+            out.Clear();
+        }
+        return parser.Stats();
+    };
+    const std::string path = SharedData("nppes_npidata_2025_sample.csv");
+    const ParseStats sorted = parse(testing::SortedBy(path, "NPI"));
+    EXPECT_EQ(sorted.rows_staged, 99u);
+    EXPECT_TRUE(sorted.key_ascending);
+    EXPECT_FALSE(parse(testing::ReadFile(path)).key_ascending) << "the excerpt is not in NPI order";
+    const ParseStats repeated = parse(testing::SortedBy(path, "NPI", true));
+    EXPECT_EQ(repeated.rows_staged, 100u);
+    EXPECT_FALSE(repeated.key_ascending) << "a repeated NPI is not strictly ascending";
+    // Not a key column (the first NUCC column is text): never claimed.
+    const DatasetSpec& nucc = *FindDataset("nucc");
+    FileSource src(SharedData("nucc_taxonomy.csv"));
+    StagingParser parser(src, nucc, std::nullopt);
+    CopyWriter out;
+    std::vector<Reject> rejects;
+    while (parser.NextChunk(out, 1 << 16, rejects)) {
+        out.Clear();
+    }
+    EXPECT_FALSE(parser.Stats().key_ascending);
+}
+
 }  // namespace
 }  // namespace rounds::ingest

@@ -254,6 +254,7 @@ IngestReport Ingest(const IngestOptions& options) {
     const auto parse_start = Clock::now();
     std::vector<Reject> kept_rejects;
     uint64_t stored_rejects = 0;
+    bool sorted_unique = false;
     try {
         conn.ExecScript(sql::CreateStageTable(*spec));
         auto source = OpenInput(read_path, spec->member_hint);
@@ -297,6 +298,7 @@ IngestReport Ingest(const IngestOptions& options) {
         const std::vector<db::Param> staged{load_id_param,           P(report.rows_read), P(report.rows_loaded),
                                             P(report.rows_rejected), P(report.warnings),  P(report.bytes_read)};
         conn.Exec(sql::kMarkStaged, staged);
+        sorted_unique = stats.key_ascending;
     } catch (const core::Error& e) {
         fail(e.Detail());
         throw;
@@ -328,15 +330,65 @@ IngestReport Ingest(const IngestOptions& options) {
         return report;
     }
 
+    sql::PlanOptions plan_options;
+    plan_options.mode = mode;
+    plan_options.sorted_unique = sorted_unique;
+    auto timed = [&](const std::string& step, auto&& run) {
+        const auto step_start = Clock::now();
+        auto result = run();
+        core::LogDebug("ingest_step", {{"dataset", spec->name}, {"step", step}, {"seconds", Seconds(step_start)}});
+        return result;
+    };
+
+    // An address-level HTTP geocoder runs before the merge transaction, outside it: it fills ref.geocode_cache
+    // for the release's new addresses (and live ones still at a ZIP centroid), and the merge reads the cache. A
+    // slow or large geocoding run never holds the release open; an outage fails the load before any change.
+    const bool geocodes = std::ranges::any_of(sql::MergePlan(*spec, plan_options), [](const sql::Statement& st) {
+        return st.name == sql::kGeocodeChangedStep;
+    });
+    if (options.geocoder == "census" && geocodes) {
+        try {
+            timed("geocode.census_todo", [&] {
+                conn.ExecScript(sql::CreateGeocodeTodo(*spec));
+                return 0;
+            });
+            CensusOptions census;
+            census.url = options.geocoder_url;
+            census.benchmark = options.geocoder_benchmark;
+            census.batch_size = options.geocoder_batch_size;
+            census.timeouts = {options.http_connect_timeout_seconds, 0, options.geocoder_timeout_seconds};
+            const CensusStats gs = timed("geocode.census", [&] { return GeocodeWithCensus(conn, census); });
+            report.geocode_sent += gs.sent;
+            report.geocode_matched += gs.matched;
+            report.geocode_batches += gs.batches;
+            conn.ExecScript(sql::kDropGeocodeTodo);
+        } catch (const std::exception& e) {
+            fail(std::string("geocoding before the merge failed: ") + e.what());
+            conn.ExecScript(sql::DropStageTable(*spec));
+            throw;
+        }
+    }
+
     // Merge: one transaction, so readers see the previous release or this one, never a mix.
     const auto merge_start = Clock::now();
     const std::vector<db::Param> id_params{load_id_param};
     std::string current;
     try {
-        conn.ExecScript(std::string(sql::kAnalyzeStage) + spec->stage_table);
+        current = "analyze";
+        timed("analyze_stage", [&] {
+            conn.ExecScript(sql::AnalyzeStage(*spec));
+            return 0;
+        });
         conn.ExecScript("BEGIN");
+        const std::string empty_query = sql::EmptyTargetsQuery(*spec);
+        plan_options.empty_targets = !empty_query.empty() && conn.Exec(empty_query).GetBool(0, 0);
+        report.sorted_input = plan_options.sorted_unique;
+        report.first_load = plan_options.empty_targets;
+        core::LogDebug("ingest_plan", {{"dataset", spec->name},
+                                       {"sorted_unique", plan_options.sorted_unique},
+                                       {"empty_targets", plan_options.empty_targets}});
         bool changed = false;
-        for (const sql::Statement& st : sql::MergePlan(*spec, mode)) {
+        for (const sql::Statement& st : sql::MergePlan(*spec, plan_options)) {
             if (st.only_if_changed && !changed) {
                 continue;
             }
@@ -347,22 +399,11 @@ IngestReport Ingest(const IngestOptions& options) {
                 continue;
             }
             current = st.name;
-            if (options.geocoder == "census" && st.name == sql::kGeocodeChangedStep) {
-                // Fill the address cache for addresses it does not know; the step below reads it.
-                CensusOptions census;
-                census.url = options.geocoder_url;
-                census.benchmark = options.geocoder_benchmark;
-                census.batch_size = options.geocoder_batch_size;
-                census.timeouts = {options.http_connect_timeout_seconds, 0, options.geocoder_timeout_seconds};
-                const CensusStats gs = GeocodeWithCensus(conn, census);
-                report.geocode_sent += gs.sent;
-                report.geocode_matched += gs.matched;
-                report.geocode_batches += gs.batches;
+            const db::Result r =
+                timed(st.name, [&] { return st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql); });
+            if (st.counts_inserted) {
+                report.rows_inserted += static_cast<uint64_t>(r.Affected());
             }
-            const auto step_start = Clock::now();
-            const db::Result r = st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql);
-            core::LogDebug("ingest_step",
-                           {{"dataset", spec->name}, {"step", st.name}, {"seconds", Seconds(step_start)}});
             if (st.counts) {
                 report.rows_inserted += static_cast<uint64_t>(r.GetInt(0, 0));
                 report.rows_updated += static_cast<uint64_t>(r.GetInt(0, 1));

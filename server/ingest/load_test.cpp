@@ -242,6 +242,76 @@ TEST_F(LoadTest, NppesReleasesRecordChangesAndWeeklyFilesRemoveNothing) {
               3);
 }
 
+// The CMS file is sorted by NPI: the loader then reads the staging table through a view instead of a sorted
+// copy, and a first load inserts into the truncated targets. Both must store exactly what the general path
+// (dedupe sort, upsert) stores, and a reload through the view path must rewrite nothing.
+TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
+    const std::string original = SharedData("nppes_npidata_2025_sample.csv");
+    const std::string sorted = store_ + "/sorted/npidata_pfile_sorted.csv";
+    const std::string repeated = store_ + "/repeated/npidata_pfile_repeated.csv";
+    std::filesystem::create_directories(store_ + "/sorted");
+    std::filesystem::create_directories(store_ + "/repeated");
+    std::ofstream(sorted) << testing::SortedBy(original, "NPI");
+    std::ofstream(repeated) << testing::SortedBy(original, "NPI", true);
+    const std::string fingerprint =
+        "SELECT md5((SELECT string_agg(p::text, '|' ORDER BY npi) FROM (SELECT npi, entity_type, org_name, last_name, "
+        "first_name, middle_name, credential, gender, practice_line1, practice_city, practice_postal_code, "
+        "enumeration_date, deactivation_date, sole_proprietor, search_name, removed_at FROM ref.physician) p) || "
+        "(SELECT string_agg(t::text, '|' ORDER BY npi, slot) FROM (SELECT npi, slot, taxonomy_code, license_number, "
+        "license_state, is_primary, taxonomy_group FROM ref.physician_taxonomy) t) || "
+        "(SELECT string_agg(a::text, '|' ORDER BY npi, source, source_key) FROM (SELECT npi, source, source_key, "
+        "line1, line2, city, state, postal_code, zip5, phone, address_hash, ST_AsText(geog), geocode_quality, "
+        "geocoded_hash, removed_at FROM ref.physician_address) a))";
+
+    // The general path, in a database of its own: the excerpt is not in NPI order.
+    db::testing::ScratchDatabase general("ingest_sorted_general");
+    {
+        db::SyncConnection c(general.Url());
+        db::ApplyMigrations(c, db::EmbeddedMigrations());
+    }
+    IngestOptions o = Options("zcta", SharedData("zcta_gazetteer.txt"));
+    o.database_url = general.Url();
+    ASSERT_EQ(Ingest(o).status, "succeeded");
+    o = Options("nppes", original);
+    o.database_url = general.Url();
+    const IngestReport g = Ingest(o);
+    ASSERT_EQ(g.status, "succeeded") << g.error;
+    EXPECT_FALSE(g.sorted_input);
+    EXPECT_TRUE(g.first_load);
+    const std::string expected = db::SyncConnection(general.Url()).Exec(fingerprint).Get(0, 0).data();
+
+    ASSERT_EQ(Load("zcta", SharedData("zcta_gazetteer.txt")).status, "succeeded");
+    const IngestReport first = Load("nppes", sorted);
+    ASSERT_EQ(first.status, "succeeded") << first.error;
+    EXPECT_TRUE(first.sorted_input);
+    EXPECT_TRUE(first.first_load);
+    EXPECT_EQ(first.rows_inserted, g.rows_inserted);
+    EXPECT_EQ(Text(fingerprint), expected);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.physician_address WHERE geocode_quality = 'zip_centroid'"), 0);
+
+    // A reload of the sorted release (view path, upsert into full targets) rewrites no tuple.
+    const std::string xmins =
+        "SELECT md5(string_agg(xmin::text, ',' ORDER BY npi)) FROM (SELECT xmin, npi FROM ref.physician UNION ALL "
+        "SELECT xmin, npi FROM ref.physician_taxonomy UNION ALL SELECT xmin, npi FROM ref.physician_address) x";
+    const std::string before = Text(xmins);
+    const IngestReport again = Load("nppes", sorted);
+    ASSERT_EQ(again.status, "succeeded") << again.error;
+    EXPECT_TRUE(again.sorted_input);
+    EXPECT_FALSE(again.first_load);
+    EXPECT_EQ(again.rows_inserted + again.rows_updated + again.rows_removed, 0u);
+    EXPECT_EQ(again.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(Text(xmins), before);
+    EXPECT_EQ(Text(fingerprint), expected);
+
+    // A repeated NPI is not ascending: the dedupe path keeps one row per NPI and changes nothing here.
+    const IngestReport dup = Load("nppes", repeated);
+    ASSERT_EQ(dup.status, "succeeded") << dup.error;
+    EXPECT_FALSE(dup.sorted_input);
+    EXPECT_EQ(dup.rows_loaded, first.rows_loaded + 1);
+    EXPECT_EQ(dup.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(Text(fingerprint), expected);
+}
+
 TEST_F(LoadTest, RejectRateAboveThresholdChangesNothing) {
     IngestOptions o = Options("facility-affiliation", Corpus("bad_npi.csv"));
     std::ostringstream out;

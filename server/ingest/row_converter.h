@@ -37,6 +37,8 @@ class RowConverter {
     size_t HeaderWidth() const { return header_.size(); }
     /// Columns in COPY order: "line" then each spec column.
     std::vector<std::string> CopyColumns() const;
+    /// The record's field index of spec column `column`, or -1 when the file has no such column.
+    int FieldIndex(size_t column) const { return column < index_.size() ? index_[column] : -1; }
 
   private:
     const DatasetSpec& spec_;

@@ -39,9 +39,36 @@ struct Merge {
     std::vector<std::string> volatile_values;
     // Large releases into a smaller target drop its secondary indexes for the upsert and build them after.
     bool bulk = true;
+    // The target was found empty (and truncated) in this transaction: a plain INSERT straight from the source,
+    // which must have one row per key; no temporary source table, no ON CONFLICT, nothing to remove.
+    bool plain_insert = false;
 };
 
+void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
+    std::vector<std::string> cols = m.keys;
+    cols.insert(cols.end(), m.values.begin(), m.values.end());
+    cols.insert(cols.end(), m.volatile_values.begin(), m.volatile_values.end());
+    std::string insert_cols = Join(cols, ", ") + ", release_id";
+    std::string select_cols = Join(cols, ", ") + ", $1";
+    if (m.first_release) {
+        insert_cols += ", first_release_id";
+        select_cols += ", $1";
+    }
+    const std::string from = m.source_table.empty() ? "(" + m.source_select + ") s" : m.source_table;
+    plan.push_back({m.name + ".bulk_drop_indexes", "SELECT ref.bulk_drop_indexes('" + m.target + "', 1)"});
+    Statement insert{m.name + ".insert",
+                     "INSERT INTO " + m.target + " (" + insert_cols + ") SELECT " + select_cols + " FROM " + from,
+                     true};
+    insert.counts_inserted = m.counts;
+    plan.push_back(insert);
+    plan.push_back({m.name + ".bulk_restore_indexes", "SELECT ref.bulk_restore_indexes('" + m.target + "')"});
+}
+
 void AddMerge(std::vector<Statement>& plan, const Merge& m) {
+    if (m.plain_insert) {
+        AddPlainInsert(plan, m);
+        return;
+    }
     const std::string src = m.source_table.empty() ? "merge_src_" + std::to_string(plan.size()) : m.source_table;
     // An index on the keys keeps the removal's anti-join linear-ish even when the planner misjudges the
     // freshly written target (without it a 100k-row Part B year took minutes in a nested loop). A given source
@@ -184,17 +211,32 @@ std::vector<std::string> SpecColumns(const DatasetSpec& spec, const std::vector<
     return out;
 }
 
-std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
+const std::string kSearchName =
+    "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, other_org_name, "
+    "other_last_name)), '') AS search_name";
+
+std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& options) {
+    const Mode mode = options.mode;
     std::vector<Statement> plan;
-    // One row per NPI (the last in the file wins), with the folded search name: the physician merge reads it as
-    // is, the taxonomy and address merges derive their rows from it.
-    plan.push_back({"nppes.dedupe",
-                    "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) *, "
-                    "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, "
-                    "other_org_name, other_last_name)), '') AS search_name FROM ref.stage_nppes "
-                    "ORDER BY npi, line DESC"});
-    plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON nppes_src (npi)"});
-    plan.push_back({"nppes.analyze", "ANALYZE nppes_src"});
+    // nppes_src: one row per NPI (the last in the file wins), with the folded search name: the physician merge
+    // reads it as is, the taxonomy and address merges derive their rows from it. The CMS file is sorted by NPI:
+    // then the staging table already has one row per NPI and nppes_src is a view of it (no sorted copy); the
+    // unique index proves the parser right.
+    if (options.sorted_unique) {
+        plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON ref.stage_nppes (npi)"});
+        plan.push_back({"nppes.source",
+                        "CREATE OR REPLACE TEMP VIEW nppes_src AS SELECT *, " + kSearchName + " FROM ref.stage_nppes"});
+    } else {
+        plan.push_back({"nppes.dedupe", "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) *, " +
+                                            kSearchName + " FROM ref.stage_nppes ORDER BY npi, line DESC"});
+        plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON nppes_src (npi)"});
+        plan.push_back({"nppes.analyze", "ANALYZE nppes_src (npi)"});
+    }
+    if (options.empty_targets) {
+        // A first load: the targets are empty (checked in this transaction), so truncating them changes nothing
+        // anyone can see, and gives them new files: with wal_level=minimal the inserts below write no WAL.
+        plan.push_back({"nppes.truncate", "TRUNCATE ref.physician, ref.physician_taxonomy, ref.physician_address"});
+    }
     std::string tax_array;
     std::string tax_values;
     for (int i = 1; i <= 15; ++i) {
@@ -260,6 +302,7 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
     physician.first_release = true;
     physician.touch_updated_at = true;
     physician.counts = true;
+    physician.plain_insert = options.empty_targets;
     AddMerge(plan, physician);
 
     Merge taxonomy;
@@ -276,6 +319,7 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
     taxonomy.removal_scope = "t.npi IN (SELECT npi FROM nppes_src)";
     taxonomy.delete_removed = true;
     taxonomy.has_history = false;
+    taxonomy.plain_insert = options.empty_targets;
     AddMerge(plan, taxonomy);
 
     Merge address;
@@ -295,10 +339,14 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
         "FROM nppes_src WHERE practice_line1 IS NOT NULL) a";
     address.removal_scope =
         mode == Mode::kFull ? "t.source = 'nppes'" : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM nppes_src)";
+    address.plain_insert = options.empty_targets;
     GeocodeInline(address);
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
     plan.push_back(kGeocodeFromCache);
+    if (options.sorted_unique) {
+        plan.push_back({"nppes.drop_source", "DROP VIEW nppes_src"});
+    }
     return plan;
 }
 
@@ -414,10 +462,10 @@ Merge Simple(const DatasetSpec& spec, std::string target, std::vector<std::strin
 
 }  // namespace
 
-std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode) {
+std::vector<Statement> MergePlan(const DatasetSpec& spec, const PlanOptions& options) {
     std::vector<Statement> plan;
     if (spec.name == "nppes") {
-        return NppesPlan(spec, mode);
+        return NppesPlan(spec, options);
     }
     if (spec.name == "nppes-locations") {
         return NppesLocationsPlan();
@@ -536,18 +584,69 @@ const std::string_view kFailLoad =
     "UPDATE ref.dataset_load SET status = 'failed', error = $2, finished_at = now() WHERE load_id = $1";
 const std::string_view kCopyRejects =
     "COPY ref.ingest_reject (load_id, file, line, field, reason, raw, severity) FROM STDIN (FORMAT binary)";
-const std::string_view kAnalyzeStage = "ANALYZE ";
+std::string AnalyzeStage(const DatasetSpec& spec) {
+    // NPPES: the merge joins and filters the stage on the NPI only; its ~110 other columns need no statistics.
+    if (spec.name == "nppes") {
+        return "ANALYZE " + spec.stage_table + " (npi)";
+    }
+    return "ANALYZE " + spec.stage_table;
+}
 
-// The address-level geocoder's work list: live US addresses without an address-level point (new ones carry a
-// ZIP centroid until then) that the cache does not know,
-// one per address hash, in hash order (keyset pages: $1 the last hash of the previous page, $2 the page size).
+std::string EmptyTargetsQuery(const DatasetSpec& spec) {
+    if (spec.name != "nppes") {
+        return "";
+    }
+    return "SELECT NOT EXISTS (SELECT 1 FROM ref.physician) AND NOT EXISTS (SELECT 1 FROM ref.physician_taxonomy) "
+           "AND NOT EXISTS (SELECT 1 FROM ref.physician_address)";
+}
+
+namespace {
+// The address text of each staged row, as the merge will write it (same zip5 rule, same hash).
+std::string StagedAddresses(const DatasetSpec& spec) {
+    std::string inner;
+    if (spec.name == "nppes") {
+        inner =
+            "SELECT practice_line1 AS line1, practice_line2 AS line2, practice_city AS city, practice_state AS state, "
+            "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
+            "practice_country AS country FROM ref.stage_nppes WHERE practice_line1 IS NOT NULL";
+    } else if (spec.name == "nppes-locations") {
+        inner =
+            "SELECT line1, line2, city, state, CASE WHEN coalesce(country, 'US') = 'US' THEN left(postal_code, 5) "
+            "END AS zip5, country FROM ref.stage_nppes_locations";
+    } else if (spec.name == "dac") {
+        inner =
+            "SELECT line1, line2, city, state, left(postal_code, 5) AS zip5, NULL::text AS country FROM ref.stage_dac "
+            "WHERE line1 IS NOT NULL";
+    } else {
+        return "";
+    }
+    return "SELECT " + kAddressHash + " AS address_hash, line1, city, state, zip5, country FROM (" + inner + ") a";
+}
+}  // namespace
+
+std::string CreateGeocodeTodo(const DatasetSpec& spec) {
+    std::string sources =
+        "SELECT address_hash, line1, city, state, zip5, country FROM ref.physician_address"
+        " WHERE geocode_quality <> 'address' AND removed_at IS NULL";
+    const std::string staged = StagedAddresses(spec);
+    if (!staged.empty()) {
+        sources = staged + " UNION ALL " + sources;
+    }
+    return std::string(kDropGeocodeTodo) +
+           "; CREATE TEMP TABLE geocode_todo AS SELECT DISTINCT ON (address_hash) address_hash, line1, city, state, "
+           "zip5 FROM (" +
+           sources +
+           ") x WHERE line1 IS NOT NULL AND coalesce(country, 'US') = 'US'"
+           " AND NOT EXISTS (SELECT 1 FROM ref.geocode_cache c WHERE c.address_hash = x.address_hash)"
+           " ORDER BY address_hash; CREATE UNIQUE INDEX ON geocode_todo (address_hash)";
+}
+const std::string_view kDropGeocodeTodo = "DROP TABLE IF EXISTS pg_temp.geocode_todo";
+
+// One page of the address-level geocoder's work list (geocode_todo, built once before the merge), in hash order
+// (keyset pages: $1 the last hash of the previous page, $2 the page size).
 const std::string_view kGeocodePendingAddresses =
-    "SELECT DISTINCT ON (a.address_hash) a.address_hash, a.line1, a.city, a.state, a.zip5"
-    "  FROM ref.physician_address a"
-    " WHERE a.geocode_quality <> 'address' AND a.removed_at IS NULL"
-    "   AND a.line1 IS NOT NULL AND coalesce(a.country, 'US') = 'US' AND a.address_hash > $1"
-    "   AND NOT EXISTS (SELECT 1 FROM ref.geocode_cache c WHERE c.address_hash = a.address_hash)"
-    " ORDER BY a.address_hash LIMIT $2::int";
+    "SELECT address_hash, line1, city, state, zip5 FROM geocode_todo WHERE address_hash > $1"
+    " ORDER BY address_hash LIMIT $2::int";
 // One batch of geocoder answers: parallel arrays of hash, lon, lat (NULL: no match), quality; $5 provider.
 const std::string_view kGeocodeCacheStore =
     "INSERT INTO ref.geocode_cache (address_hash, geog, quality, provider)"
