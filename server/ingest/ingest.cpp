@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "core/error.h"
@@ -30,6 +32,29 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
     return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// CPU seconds (user + system) the server process `pid` has used, when it runs on this machine (/proc is
+// readable); -1 otherwise. Debug logs show it per step: on a shared machine wall time mostly measures others.
+double BackendCpuSeconds(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (pid <= 0 || !std::getline(in, stat)) {
+        return -1;
+    }
+    const size_t close = stat.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos) {
+        return -1;
+    }
+    std::istringstream fields(stat.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i <= 13; ++i) {
+        fields >> skip;
+    }
+    unsigned long long utime = 0;
+    unsigned long long stime = 0;
+    fields >> utime >> stime;
+    return fields ? static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK)) : -1;
 }
 
 std::string Lower(std::string s) {
@@ -249,13 +274,27 @@ IngestReport Ingest(const IngestOptions& options) {
         conn.Exec(sql::kFailLoad, params);
     };
 
+    const int backend_pid = PQbackendPID(conn.Raw());
+    auto log_step = [&](const std::string& step, Clock::time_point wall_start, double cpu_start) {
+        const double cpu_end = BackendCpuSeconds(backend_pid);
+        core::LogDebug("ingest_step",
+                       {{"dataset", spec->name},
+                        {"step", step},
+                        {"seconds", Seconds(wall_start)},
+                        {"server_cpu_seconds", cpu_start < 0 || cpu_end < 0 ? -1 : cpu_end - cpu_start}});
+    };
+
     // Stage: parse and COPY. The staging table is UNLOGGED and outside the merge transaction: a crash here
     // loses nothing but the staging rows, which the next run recreates.
     const auto parse_start = Clock::now();
+    const double parse_cpu_start = BackendCpuSeconds(backend_pid);
     std::vector<Reject> kept_rejects;
     uint64_t stored_rejects = 0;
     bool sorted_unique = false;
     try {
+        // Created and filled in one transaction: COPY FREEZE writes the rows frozen, so the merge's scans
+        // do not rewrite every page of the staging table to set hint bits.
+        conn.ExecScript("BEGIN");
         conn.ExecScript(sql::CreateStageTable(*spec));
         auto source = OpenInput(read_path, spec->member_hint);
         StagingParser parser(*source, *spec, report.data_year);
@@ -282,6 +321,7 @@ IngestReport Ingest(const IngestOptions& options) {
             progress.Update(parser.Stats().rows_read, source->InputBytesConsumed());
         }
         const int64_t copied = conn.EndCopy();
+        conn.ExecScript("COMMIT");
         progress.Finish(parser.Stats().rows_read, source->InputBytesConsumed());
         const ParseStats& stats = parser.Stats();
         report.rows_read = stats.rows_read;
@@ -304,6 +344,7 @@ IngestReport Ingest(const IngestOptions& options) {
         throw;
     }
     report.parse_seconds = Seconds(parse_start);
+    log_step("parse_and_copy", parse_start, parse_cpu_start);
 
     const double reject_rate =
         report.rows_read == 0 ? 0 : static_cast<double>(report.rows_rejected) / static_cast<double>(report.rows_read);
@@ -335,8 +376,9 @@ IngestReport Ingest(const IngestOptions& options) {
     plan_options.sorted_unique = sorted_unique;
     auto timed = [&](const std::string& step, auto&& run) {
         const auto step_start = Clock::now();
+        const double cpu_start = BackendCpuSeconds(backend_pid);
         auto result = run();
-        core::LogDebug("ingest_step", {{"dataset", spec->name}, {"step", step}, {"seconds", Seconds(step_start)}});
+        log_step(step, step_start, cpu_start);
         return result;
     };
 
@@ -401,6 +443,9 @@ IngestReport Ingest(const IngestOptions& options) {
             current = st.name;
             const db::Result r =
                 timed(st.name, [&] { return st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql); });
+            if (st.counts_candidates) {
+                report.rows_candidates = static_cast<uint64_t>(r.Affected());
+            }
             if (st.counts_inserted) {
                 report.rows_inserted += static_cast<uint64_t>(r.Affected());
             }

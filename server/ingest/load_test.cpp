@@ -300,7 +300,57 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     EXPECT_FALSE(again.first_load);
     EXPECT_EQ(again.rows_inserted + again.rows_updated + again.rows_removed, 0u);
     EXPECT_EQ(again.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(again.rows_candidates, 0u) << "every content hash matched";
     EXPECT_EQ(Text(xmins), before);
+    EXPECT_EQ(Text(fingerprint), expected);
+
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE row_hash IS NULL"), 0);
+
+    // One NPI moves: only its rows are rewritten (the content hash finds it), the others keep their tuples.
+    const std::string npi = Text(
+        "SELECT npi FROM ref.physician WHERE practice_line1 IS NOT NULL AND practice_line1 NOT LIKE '%\"%' "
+        "ORDER BY npi LIMIT 1");
+    const std::string line1 = Text("SELECT practice_line1 FROM ref.physician WHERE npi = " + npi);
+    std::istringstream in(testing::SortedBy(original, "NPI"));
+    std::string moved_text;
+    std::string line;
+    bool replaced = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with("\"" + npi + "\"")) {
+            const std::string quoted = "\"" + line1 + "\"";
+            for (size_t at = line.find(quoted); at != std::string::npos; at = line.find(quoted, at + 1)) {
+                line.replace(at, quoted.size(), "\"" + line1 + " SUITE 9\"");
+                replaced = true;
+            }
+        }
+        moved_text += line + "\n";
+    }
+    ASSERT_TRUE(replaced) << npi << " " << line1;
+    const std::string moved = store_ + "/moved/npidata_pfile_moved.csv";
+    std::filesystem::create_directories(store_ + "/moved");
+    std::ofstream(moved) << moved_text;
+    const std::string others =
+        "SELECT md5(string_agg(xmin::text, ',' ORDER BY npi)) FROM (SELECT xmin, npi FROM ref.physician UNION ALL "
+        "SELECT xmin, npi FROM ref.physician_taxonomy UNION ALL SELECT xmin, npi FROM ref.physician_address) x "
+        "WHERE npi <> " +
+        npi;
+    const std::string others_before = Text(others);
+    const IngestReport move = Load("nppes", moved);
+    ASSERT_EQ(move.status, "succeeded") << move.error;
+    EXPECT_EQ(move.rows_updated, 1u);
+    EXPECT_EQ(move.rows_candidates, 1u);
+    EXPECT_EQ(move.rows_inserted + move.rows_removed, 0u);
+    EXPECT_EQ(move.rows_unchanged, first.rows_inserted - 1);
+    EXPECT_EQ(Text(others), others_before);
+    EXPECT_EQ(Text("SELECT line1 FROM ref.physician_address WHERE source = 'nppes' AND npi = " + npi),
+              line1 + " SUITE 9");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change WHERE change_kind = 'moved' AND npi = " + npi +
+                    " AND load_id = " + std::to_string(move.load_id)),
+              1);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change WHERE load_id = " + std::to_string(move.load_id)), 1);
+    // Back to the sorted release: the NPI moves back, nothing else changes.
+    const IngestReport back = Load("nppes", sorted);
+    EXPECT_EQ(back.rows_updated, 1u);
     EXPECT_EQ(Text(fingerprint), expected);
 
     // A repeated NPI is not ascending: the dedupe path keeps one row per NPI and changes nothing here.
@@ -309,6 +359,17 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     EXPECT_FALSE(dup.sorted_input);
     EXPECT_EQ(dup.rows_loaded, first.rows_loaded + 1);
     EXPECT_EQ(dup.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(Text(fingerprint), expected);
+
+    // Rows stored before content hashes: compared column by column, and not rewritten just to store a hash.
+    conn_->Exec("UPDATE ref.physician SET row_hash = NULL");
+    const std::string legacy = Text(xmins);
+    const IngestReport old_rows = Load("nppes", sorted);
+    ASSERT_EQ(old_rows.status, "succeeded") << old_rows.error;
+    EXPECT_EQ(old_rows.rows_candidates, first.rows_inserted);
+    EXPECT_EQ(old_rows.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(old_rows.rows_updated, 0u);
+    EXPECT_EQ(Text(xmins), legacy);
     EXPECT_EQ(Text(fingerprint), expected);
 }
 

@@ -49,6 +49,10 @@ class RowConverter {
     std::string payment_kind_;
 };
 
+/// The 64-bit content hash of a staged row's converted values (DatasetSpec::row_hash). Stable across builds and
+/// releases. Reads words in the machine's byte order (little-endian x86-64/ARM64 here).
+uint64_t RowHash(std::string_view bytes);
+
 /// Caps `raw` for storage and makes it valid UTF-8.
 std::string RawForReject(std::string_view raw);
 

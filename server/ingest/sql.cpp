@@ -42,6 +42,11 @@ struct Merge {
     // The target was found empty (and truncated) in this transaction: a plain INSERT straight from the source,
     // which must have one row per key; no temporary source table, no ON CONFLICT, nothing to remove.
     bool plain_insert = false;
+    // Also written (and compared) when this condition on `t`/EXCLUDED holds, e.g. a changed content hash.
+    std::string also_changed;
+    // The whole release when `source_table` holds only its changed rows: what the unchanged count and the
+    // removal's anti-join are taken against. Empty: the source itself.
+    std::string release_table;
 };
 
 void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
@@ -110,13 +115,17 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
     if (m.has_history) {
         changed += " OR t.removed_at IS NOT NULL";
     }
+    if (!m.also_changed.empty()) {
+        changed += " OR " + m.also_changed;
+    }
+    const std::string release = m.release_table.empty() ? src : m.release_table;
     std::string upsert = "WITH up AS (INSERT INTO " + m.target + " AS t (" + insert_cols + ") SELECT " + select_cols +
                          " FROM " + src + " ON CONFLICT (" + Join(m.keys, ", ") + ") DO UPDATE SET " +
                          Join(sets, ", ") + " WHERE " + changed +
                          " RETURNING (xmax = 0) AS inserted) "
                          "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), "
                          "(SELECT count(*) FROM " +
-                         src + ") - count(*) FROM up";
+                         release + ") - count(*) FROM up";
     if (m.bulk) {
         plan.push_back({m.name + ".bulk_drop_indexes",
                         "SELECT ref.bulk_drop_indexes('" + m.target + "', (SELECT count(*) FROM " + src + "))"});
@@ -128,7 +137,7 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
         for (const std::string& k : m.keys) {
             match.push_back("s." + k + " = t." + k);
         }
-        const std::string absent = "NOT EXISTS (SELECT 1 FROM " + src + " s WHERE " + Join(match, " AND ") + ")";
+        const std::string absent = "NOT EXISTS (SELECT 1 FROM " + release + " s WHERE " + Join(match, " AND ") + ")";
         std::string removal;
         if (m.delete_removed) {
             removal = "WITH r AS (DELETE FROM " + m.target + " t WHERE (" + m.removal_scope + ") AND " + absent +
@@ -149,14 +158,15 @@ const std::string kAddressHash = "md5(lower(concat_ws('|', line1, line2, city, s
 
 // An address merge geocodes as it writes, so each address row is written once: the point comes from the
 // address-level cache (filled by an HTTP geocoder), else the ZIP's ZCTA centroid, else 'unmatched'. An address
-// whose text and point are unchanged stays untouched.
+// whose text and point are unchanged stays untouched. OFFSET 0 keeps the source a subquery: flattened, its
+// md5 address hash was computed once per reference (join key, two outputs).
 void GeocodeInline(Merge& address) {
     address.source_select =
         "SELECT a.*, coalesce(c.geog, z.geog) AS geog, CASE WHEN c.geog IS NOT NULL THEN "
         "'address' WHEN z.geog IS NOT NULL THEN 'zip_centroid' ELSE 'unmatched' END AS "
         "geocode_quality, a.address_hash AS geocoded_hash, now() AS geocoded_at FROM (" +
         address.source_select +
-        ") a LEFT JOIN ref.geocode_cache c ON c.address_hash = a.address_hash AND c.geog IS "
+        " OFFSET 0) a LEFT JOIN ref.geocode_cache c ON c.address_hash = a.address_hash AND c.geog IS "
         "NOT NULL LEFT JOIN ref.zcta z ON z.zip5 = a.zip5 AND z.removed_at IS NULL";
     address.values.insert(address.values.end(), {"geog", "geocode_quality", "geocoded_hash"});
     address.volatile_values.push_back("geocoded_at");
@@ -237,14 +247,33 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
         // anyone can see, and gives them new files: with wal_level=minimal the inserts below write no WAL.
         plan.push_back({"nppes.truncate", "TRUNCATE ref.physician, ref.physician_taxonomy, ref.physician_address"});
     }
+    // nppes_changed: the release's rows whose content hash differs from the stored row's (new NPIs, changed and
+    // reappearing ones, rows stored before hashes existed). Everything below reads it instead of the whole
+    // release: a monthly full file changes a few percent of its NPIs. Removal still compares with the whole
+    // release. A first load has nothing to compare with.
+    const std::string changed = options.empty_targets ? "nppes_src" : "nppes_changed";
+    if (!options.empty_targets) {
+        Statement candidates{"nppes.changed",
+                             "CREATE TEMP TABLE nppes_changed ON COMMIT DROP AS SELECT s.* FROM nppes_src s WHERE NOT "
+                             "EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi AND p.row_hash = s.row_hash "
+                             "AND p.removed_at IS NULL)"};
+        candidates.counts_candidates = true;
+        plan.push_back(candidates);
+        plan.push_back({"nppes.changed_index", "CREATE UNIQUE INDEX ON nppes_changed (npi)"});
+        plan.push_back({"nppes.changed_analyze", "ANALYZE nppes_changed"});
+    }
     std::string tax_array;
-    std::string tax_values;
+    std::string tax_values;  // slots 2..15
+    std::string tax_more;    // any of slots 2..15 is set
     for (int i = 1; i <= 15; ++i) {
         const std::string n = std::to_string(i);
         tax_array += (i > 1 ? ", " : "") + std::string("s.taxonomy_code_") + n;
-        tax_values += (i > 1 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
-                      ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
-                      ", s.taxonomy_group_" + n + ")";
+        if (i > 1) {
+            tax_values += (i > 2 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
+                          ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
+                          ", s.taxonomy_group_" + n + ")";
+            tax_more += (i > 2 ? " OR " : "") + std::string("s.taxonomy_code_") + n + " IS NOT NULL";
+        }
     }
     // The change set for reps, computed against the rows as they were before this release. The first load
     // of NPPES is a baseline: every NPI would be "new", which tells nobody anything.
@@ -258,22 +287,30 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
         {"nppes.change_set",
          "INSERT INTO ref.npi_change (load_id, npi, change_kind, old_value, new_value) "
          "SELECT $1, c.npi, c.kind, c.old_value, c.new_value FROM ("
-         " SELECT s.npi, 'new' AS kind, NULL AS old_value, NULL AS new_value FROM nppes_src s"
-         "  WHERE NOT EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi)"
-         " UNION ALL SELECT s.npi, 'moved', " +
-             addr_old + ", " + addr_new +
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+         " SELECT s.npi, 'new' AS kind, NULL AS old_value, NULL AS new_value FROM " +
+             changed +
+             " s"
+             "  WHERE NOT EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi)"
+             " UNION ALL SELECT s.npi, 'moved', " +
+             addr_old + ", " + addr_new + " FROM " + changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              "  WHERE s.practice_line1 IS NOT NULL AND " +
              addr_old + " IS DISTINCT FROM " + addr_new +
              " UNION ALL SELECT s.npi, 'deactivated', p.deactivation_date::text, s.deactivation_date::text"
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " FROM " +
+             changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              "  WHERE s.deactivation_date IS NOT NULL AND p.deactivation_date IS DISTINCT FROM s.deactivation_date"
              "    AND (s.reactivation_date IS NULL OR s.reactivation_date < s.deactivation_date)"
              " UNION ALL SELECT s.npi, 'reactivated', p.reactivation_date::text, s.reactivation_date::text"
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " FROM " +
+             changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              "  WHERE s.reactivation_date IS NOT NULL AND p.reactivation_date IS DISTINCT FROM s.reactivation_date"
              " UNION ALL SELECT DISTINCT s.npi, 'new_specialty', NULL, code"
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " FROM " +
+             changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              " CROSS JOIN LATERAL unnest(ARRAY[" +
              tax_array +
              "]) AS code"
@@ -297,7 +334,13 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     physician.keys = {"npi"};
     physician.values = SpecColumns(spec, skip);
     physician.values.push_back("search_name");
-    physician.source_table = "nppes_src";
+    // Written with the row; a different hash also rewrites a row whose own columns are equal (its taxonomy or
+    // address changed), so the next load finds it unchanged. A NULL stored hash (rows loaded before hashes) is
+    // filled only when the row changes anyway: a reload of the same release still rewrites nothing.
+    physician.volatile_values.push_back("row_hash");
+    physician.also_changed = "(t.row_hash IS NOT NULL AND t.row_hash <> EXCLUDED.row_hash)";
+    physician.source_table = changed;
+    physician.release_table = "nppes_src";
     physician.removal_scope = mode == Mode::kFull ? "TRUE" : "";
     physician.first_release = true;
     physician.touch_updated_at = true;
@@ -310,13 +353,21 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     taxonomy.target = "ref.physician_taxonomy";
     taxonomy.keys = {"npi", "slot"};
     taxonomy.values = {"taxonomy_code", "license_number", "license_state", "is_primary", "taxonomy_group"};
+    // Slot 1 straight; only the few rows with more slots are unfolded (unfolding 15 slots of every row produced
+    // 15 candidate rows per NPI and cost more than the insert itself).
     taxonomy.source_select =
+        "SELECT s.npi, 1::smallint AS slot, s.taxonomy_code_1 AS taxonomy_code, s.license_number_1 AS "
+        "license_number, s.license_state_1 AS license_state, s.primary_switch_1 AS is_primary, s.taxonomy_group_1 "
+        "AS taxonomy_group FROM " +
+        changed +
+        " s WHERE s.taxonomy_code_1 IS NOT NULL UNION ALL "
         "SELECT s.npi, v.slot, v.taxonomy_code, v.license_number, v.license_state, v.is_primary, v.taxonomy_group "
-        "FROM nppes_src s CROSS JOIN LATERAL (VALUES " +
-        tax_values +
+        "FROM " +
+        changed + " s CROSS JOIN LATERAL (VALUES " + tax_values +
         ") AS v(slot, taxonomy_code, license_number, license_state, is_primary, taxonomy_group) "
-        "WHERE v.taxonomy_code IS NOT NULL";
-    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM nppes_src)";
+        "WHERE (" +
+        tax_more + ") AND v.taxonomy_code IS NOT NULL";
+    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM " + changed + ")";
     taxonomy.delete_removed = true;
     taxonomy.has_history = false;
     taxonomy.plain_insert = options.empty_targets;
@@ -336,9 +387,11 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
         "practice_postal_code AS postal_code, "
         "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
         "practice_country AS country, practice_phone AS phone, practice_fax AS fax "
-        "FROM nppes_src WHERE practice_line1 IS NOT NULL) a";
-    address.removal_scope =
-        mode == Mode::kFull ? "t.source = 'nppes'" : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM nppes_src)";
+        "FROM " +
+        changed + " WHERE practice_line1 IS NOT NULL) a";
+    address.removal_scope = mode == Mode::kFull ? "t.source = 'nppes' AND (t.npi IN (SELECT npi FROM " + changed +
+                                                      ") OR NOT EXISTS (SELECT 1 FROM nppes_src s WHERE s.npi = t.npi))"
+                                                : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM " + changed + ")";
     address.plain_insert = options.empty_targets;
     GeocodeInline(address);
     AddMerge(plan, address);
@@ -551,6 +604,9 @@ std::string CreateStageTable(const DatasetSpec& spec) {
     for (const ColumnSpec& c : spec.columns) {
         sql += ", " + c.name + " " + std::string(PgTypeName(c.type));
     }
+    if (spec.row_hash) {
+        sql += ", row_hash bigint NOT NULL";
+    }
     return sql + ")";
 }
 
@@ -559,7 +615,7 @@ std::string DropStageTable(const DatasetSpec& spec) {
 }
 
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
-    return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary)";
+    return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary, FREEZE)";
 }
 
 // Serialises loads of one dataset (a second `rounds ingest nppes` waits); released at session end, so a

@@ -16,10 +16,11 @@ struct Statement {
     std::string name;  // shown in logs and errors
     std::string sql;
     bool binds_load_id = false;
-    bool only_if_changed = false;  // skipped when the merge changed nothing (derived-table refresh)
-    bool counts = false;           // returns (inserted, updated, unchanged) for the lineage record
-    bool counts_removed = false;   // returns (removed)
-    bool counts_inserted = false;  // the affected-row count is the number of rows inserted (plain INSERT)
+    bool only_if_changed = false;    // skipped when the merge changed nothing (derived-table refresh)
+    bool counts = false;             // returns (inserted, updated, unchanged) for the lineage record
+    bool counts_removed = false;     // returns (removed)
+    bool counts_inserted = false;    // the affected-row count is the number of rows inserted (plain INSERT)
+    bool counts_candidates = false;  // the affected-row count is the number of rows the merge has to compare
 };
 
 enum class Mode { kFull, kIncremental };
@@ -60,7 +61,8 @@ extern const std::string_view kDropGeocodeTodo;
 /// CREATE UNLOGGED TABLE for the staging table of `spec` (dropped first).
 std::string CreateStageTable(const DatasetSpec& spec);
 std::string DropStageTable(const DatasetSpec& spec);
-/// COPY ... FROM STDIN (FORMAT binary) with the converter's columns.
+/// COPY ... FROM STDIN (FORMAT binary, FREEZE) with the converter's columns: in the transaction that created
+/// the staging table.
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
 
 // Bookkeeping (bind parameters, text format).

@@ -76,7 +76,10 @@ inline std::vector<std::vector<std::optional<std::string>>> DecodeCopy(const std
                 row.emplace_back(std::nullopt);
                 continue;
             }
-            const ColumnType type = i == 0 ? ColumnType::kInt64 : spec.columns[static_cast<size_t>(i - 1)].type;
+            // "line" first, then the spec's columns, then row_hash where the spec has one.
+            const ColumnType type = i == 0 || static_cast<size_t>(i) > spec.columns.size()
+                                        ? ColumnType::kInt64
+                                        : spec.columns[static_cast<size_t>(i - 1)].type;
             const size_t start = p;
             std::string text;
             switch (type) {
