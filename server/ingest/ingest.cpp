@@ -4,9 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -139,6 +144,70 @@ void StoreRejects(db::SyncConnection& conn, int64_t load_id, const std::string& 
     conn.PutCopyData(w.Buffer());
     conn.EndCopy();
 }
+
+// Parsed COPY chunks from the parser thread to the loader: at most `capacity` waiting, so memory stays bounded
+// (a few chunks) while parsing and PostgreSQL's COPY run on different cores.
+struct ParsedChunk {
+    std::string bytes;
+    std::vector<Reject> rejects;
+    uint64_t rows_read = 0;
+    uint64_t bytes_consumed = 0;
+};
+
+class ChunkQueue {
+  public:
+    explicit ChunkQueue(size_t capacity) : capacity_(capacity) {}
+
+    /// Producer: waits for room. False once the consumer has stopped (the producer then ends).
+    bool Push(ParsedChunk chunk) {
+        std::unique_lock lock(mu_);
+        room_.wait(lock, [&] { return stopped_ || items_.size() < capacity_; });
+        if (stopped_) {
+            return false;
+        }
+        items_.push_back(std::move(chunk));
+        ready_.notify_one();
+        return true;
+    }
+    /// Producer: the input is exhausted, or parsing failed with `error`.
+    void Finish(std::exception_ptr error = nullptr) {
+        std::lock_guard lock(mu_);
+        finished_ = true;
+        error_ = std::move(error);
+        ready_.notify_one();
+    }
+    /// Consumer: the next chunk; false after the last one. Rethrows the producer's exception.
+    bool Pop(ParsedChunk& out) {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !items_.empty() || finished_; });
+        if (!items_.empty()) {
+            out = std::move(items_.front());
+            items_.pop_front();
+            room_.notify_one();
+            return true;
+        }
+        if (error_) {
+            std::rethrow_exception(error_);
+        }
+        return false;
+    }
+    /// Consumer: no more chunks wanted (also on error paths).
+    void Stop() {
+        std::lock_guard lock(mu_);
+        stopped_ = true;
+        room_.notify_all();
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable ready_;
+    std::condition_variable room_;
+    std::deque<ParsedChunk> items_;
+    size_t capacity_;
+    bool stopped_ = false;
+    bool finished_ = false;
+    std::exception_ptr error_;
+};
 
 }  // namespace
 
@@ -300,29 +369,61 @@ IngestReport Ingest(const IngestOptions& options) {
         StagingParser parser(*source, *spec, report.data_year);
         Progress progress(spec->name, source->InputBytesTotal(), options.progress && ::isatty(STDERR_FILENO) != 0);
         conn.BeginCopy(sql::CopyIntoStage(*spec, parser.Converter().CopyColumns()));
-        CopyWriter chunk;
-        chunk.Header();
-        std::vector<Reject> rejects;
-        bool more = true;
-        while (more) {
-            more = parser.NextChunk(chunk, options.copy_chunk_bytes, rejects);
-            if (!more) {
-                chunk.Trailer();
-            }
-            conn.PutCopyData(chunk.Buffer());
-            chunk.Clear();
-            for (Reject& r : rejects) {
-                if (stored_rejects < options.max_stored_rejects) {
-                    kept_rejects.push_back(std::move(r));
-                    ++stored_rejects;
+        // A parser thread reads, validates and encodes while this thread sends: PostgreSQL's side of the COPY
+        // runs on the other core.
+        ChunkQueue queue(2);
+        std::thread producer([&] {
+            try {
+                CopyWriter chunk;
+                chunk.Header();
+                bool more = true;
+                while (more) {
+                    ParsedChunk parsed;
+                    more = parser.NextChunk(chunk, options.copy_chunk_bytes, parsed.rejects);
+                    if (!more) {
+                        chunk.Trailer();
+                    }
+                    parsed.bytes = chunk.Take();
+                    parsed.rows_read = parser.Stats().rows_read;
+                    parsed.bytes_consumed = source->InputBytesConsumed();
+                    if (!queue.Push(std::move(parsed))) {
+                        break;
+                    }
                 }
+                queue.Finish();
+            } catch (...) {
+                queue.Finish(std::current_exception());
             }
-            rejects.clear();
-            progress.Update(parser.Stats().rows_read, source->InputBytesConsumed());
-        }
+        });
+        struct JoinProducer {
+            ChunkQueue& queue;
+            std::thread& thread;
+            ~JoinProducer() {
+                queue.Stop();
+                thread.join();
+            }
+        };
+        uint64_t rows_sent = 0;
+        uint64_t bytes_sent = 0;
+        {
+            const JoinProducer join{queue, producer};
+            ParsedChunk parsed;
+            while (queue.Pop(parsed)) {
+                conn.PutCopyData(parsed.bytes);
+                for (Reject& r : parsed.rejects) {
+                    if (stored_rejects < options.max_stored_rejects) {
+                        kept_rejects.push_back(std::move(r));
+                        ++stored_rejects;
+                    }
+                }
+                rows_sent = parsed.rows_read;
+                bytes_sent = parsed.bytes_consumed;
+                progress.Update(rows_sent, bytes_sent);
+            }
+        }  // the producer has ended: its parser state is ours again
         const int64_t copied = conn.EndCopy();
         conn.ExecScript("COMMIT");
-        progress.Finish(parser.Stats().rows_read, source->InputBytesConsumed());
+        progress.Finish(rows_sent, bytes_sent);
         const ParseStats& stats = parser.Stats();
         report.rows_read = stats.rows_read;
         report.rows_loaded = stats.rows_staged;
