@@ -305,6 +305,8 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     EXPECT_EQ(Text(fingerprint), expected);
 
     EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE row_hash IS NULL"), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relname IN ('stage_nppes', 'nppes_src')"), 0)
+        << "the stage and its view are gone after the load";
 
     // One NPI moves: only its rows are rewritten (the content hash finds it), the others keep their tuples.
     const std::string npi = Text(

@@ -397,9 +397,6 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
     plan.push_back(kGeocodeFromCache);
-    if (options.sorted_unique) {
-        plan.push_back({"nppes.drop_source", "DROP VIEW nppes_src"});
-    }
     return plan;
 }
 
@@ -610,8 +607,9 @@ std::string CreateStageTable(const DatasetSpec& spec) {
     return sql + ")";
 }
 
+// CASCADE: the NPPES merge's temporary view nppes_src (sorted input) depends on the stage; it lives until here.
 std::string DropStageTable(const DatasetSpec& spec) {
-    return "DROP TABLE IF EXISTS " + spec.stage_table;
+    return "DROP TABLE IF EXISTS " + spec.stage_table + " CASCADE";
 }
 
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
