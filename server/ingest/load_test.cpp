@@ -375,6 +375,18 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     EXPECT_EQ(Text(fingerprint), expected);
 }
 
+// A read error in the parser thread (a zip member failing its CRC at the end) fails the load cleanly: the error
+// reaches the caller, the lineage row says why, nothing is loaded, and the next load works.
+TEST_F(LoadTest, ReadErrorWhileStagingFailsTheLoad) {
+    std::ostringstream out;
+    EXPECT_EQ(RunIngest(Options("nucc", Corpus("corrupt_crc.zip")), out), 2) << out.str();
+    EXPECT_NE(out.str().find("CRC-32 mismatch"), std::string::npos) << out.str();
+    EXPECT_EQ(Text("SELECT status FROM ref.dataset_load"), "failed");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.taxonomy"), 0);
+    EXPECT_EQ(Load("nucc", SharedData("nucc_taxonomy.csv")).status, "succeeded");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.taxonomy"), 883);
+}
+
 TEST_F(LoadTest, RejectRateAboveThresholdChangesNothing) {
     IngestOptions o = Options("facility-affiliation", Corpus("bad_npi.csv"));
     std::ostringstream out;
