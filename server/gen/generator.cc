@@ -367,12 +367,25 @@ void WriteOrgNppes(const Universe& u, OutFile& o, const Org& org) {
     o.EndRowTrim();
 }
 
+// Rows in ascending NPI order, as CMS sorts the real file (the loader relies on it to skip its dedupe sort).
+// 16 bytes per entity (160 MB at 10 million physicians).
 void WriteNppes(const Universe& u, OutFile& o) {
     o.Put(NppesHeader());
     o.EndHeader();
+    const std::uint64_t n = u.physicians();
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // NPI, entity (persons first, then orgs)
+    order.reserve(n + u.orgs());
     ForEachEntity(
-        u, [&](std::uint64_t i) { WritePersonNppes(u, o, u.MakePerson(i)); },
-        [&](std::uint64_t j) { WriteOrgNppes(u, o, u.MakeOrg(j)); });
+        u, [&](std::uint64_t i) { order.emplace_back(u.PersonNpi(i), i); },
+        [&](std::uint64_t j) { order.emplace_back(u.OrgNpi(j), n + j); });
+    std::sort(order.begin(), order.end());
+    for (const auto& [npi, entity] : order) {
+        if (entity < n) {
+            WritePersonNppes(u, o, u.MakePerson(entity));
+        } else {
+            WriteOrgNppes(u, o, u.MakeOrg(entity - n));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

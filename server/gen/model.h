@@ -187,6 +187,7 @@ class Universe {
     Person MakePerson(std::uint64_t i) const;
     Org MakeOrg(std::uint64_t j) const;
     Addr OrgSite(const Org& org, std::uint32_t k) const;
+    std::uint64_t PersonNpi(std::uint64_t i) const { return NpiFor(i); }
     std::uint64_t OrgNpi(std::uint64_t j) const { return NpiFor(n_phys_ + j); }
     std::uint64_t OrgPac(std::uint64_t j) const { return PacFor(n_phys_ + j); }
 

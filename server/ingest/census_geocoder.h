@@ -58,10 +58,12 @@ struct CensusStats {
     uint64_t batches = 0;
 };
 
-/// Sends every address awaiting geocoding (address text changed) that ref.geocode_cache does not know yet,
-/// in batches, and caches the answers (matched: the point, quality 'address'; No_Match/Tie: no point,
-/// quality 'unmatched'), provider 'census'. Runs inside the load's transaction, before the geocode step
-/// that reads the cache. Throws core::Error(kUnavailable) when the service fails or answers non-200.
+/// Sends every address of the temporary table `geocode_todo` (sql::CreateGeocodeTodo: the staged release's
+/// addresses and live ones without an address-level point, that ref.geocode_cache does not know yet) in
+/// batches, and caches the answers (matched: the point, quality 'address'; No_Match/Tie: no point, quality
+/// 'unmatched'), provider 'census'. Runs before the merge transaction, in autocommit (each batch's answers are
+/// kept even if the load fails later): a slow geocoder never holds the release's transaction open. The merge
+/// then reads the cache. Throws core::Error(kUnavailable) when the service fails or answers non-200.
 CensusStats GeocodeWithCensus(db::SyncConnection& conn, const CensusOptions& options);
 
 }  // namespace rounds::ingest

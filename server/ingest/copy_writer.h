@@ -51,6 +51,12 @@ class CopyWriter {
     void Rollback(size_t mark) { buf_.resize(mark); }
 
     const std::string& Buffer() const { return buf_; }
+    /// Hands the buffer over and starts an empty one.
+    std::string Take() {
+        std::string out = std::move(buf_);
+        buf_.clear();
+        return out;
+    }
     size_t Size() const { return buf_.size(); }
     void Clear() { buf_.clear(); }
 

@@ -40,6 +40,7 @@ ColumnSpec DataYear() {
 
 DatasetSpec Nppes() {
     DatasetSpec d{"nppes", "ref.stage_nppes", "npidata_pfile", {}, YearMode::kNone, true};
+    d.row_hash = true;
     auto& c = d.columns;
     c.push_back(NpiColumn({"NPI"}));
     c.push_back(Checked("entity_type", ColumnType::kInt16, {"Entity Type Code"}, Check::kEntity));

@@ -60,6 +60,9 @@ struct DatasetSpec {
     std::vector<ColumnSpec> columns;
     YearMode year_mode = YearMode::kNone;
     bool incremental_capable = false;  // NPPES weekly files
+    // The converter appends `row_hash` (a 64-bit hash of the row's converted values) to each staged row: the
+    // merge compares it with the stored one and skips unchanged rows without comparing their columns.
+    bool row_hash = false;
 };
 
 /// The dataset named `name`, or nullptr.

@@ -203,5 +203,68 @@ TEST(RealFiles, NuccTrailingSpacesTrimmed) {
     EXPECT_EQ(r.rows[0][Col(s, "display_name")], "Multi-Specialty Group");
 }
 
+// The parser reports whether the staged NPIs were strictly ascending (the loader then skips its dedupe sort).
+TEST(RealFiles, NppesKeyOrderIsTracked) {
+    const DatasetSpec& spec = *FindDataset("nppes");
+    auto parse = [&](const std::string& text) {
+        testing::StringSource src(text, 4096);
+        StagingParser parser(src, spec, std::nullopt);
+        CopyWriter out;
+        std::vector<Reject> rejects;
+        while (parser.NextChunk(out, 1 << 16, rejects)) {
+            out.Clear();
+        }
+        return parser.Stats();
+    };
+    const std::string path = SharedData("nppes_npidata_2025_sample.csv");
+    const ParseStats sorted = parse(testing::SortedBy(path, "NPI"));
+    EXPECT_EQ(sorted.rows_staged, 99u);
+    EXPECT_TRUE(sorted.key_ascending);
+    EXPECT_FALSE(parse(testing::ReadFile(path)).key_ascending) << "the excerpt is not in NPI order";
+    const ParseStats repeated = parse(testing::SortedBy(path, "NPI", true));
+    EXPECT_EQ(repeated.rows_staged, 100u);
+    EXPECT_FALSE(repeated.key_ascending) << "a repeated NPI is not strictly ascending";
+    // The content hash (last column) ignores the line number and follows every value.
+    {
+        const std::string text = testing::SortedBy(path, "NPI");
+        const size_t header_end = text.find('\n') + 1;
+        const size_t first_end = text.find('\n', header_end) + 1;
+        const std::string record = text.substr(header_end, first_end - header_end);
+        std::string changed = record;
+        size_t at = 0;
+        for (int i = 0; i < 5; ++i) {  // the start of the sixth field, Provider Last Name (text)
+            at = changed.find("\",\"", at) + 3;
+        }
+        changed.insert(at, "X");
+        testing::StringSource src(text.substr(0, header_end) + record + record + changed, 4096);
+        StagingParser parser(src, spec, std::nullopt);
+        CopyWriter out;
+        std::vector<Reject> rejects;
+        std::string all;
+        while (parser.NextChunk(out, 1 << 16, rejects)) {
+            all += out.Buffer();
+            out.Clear();
+        }
+        all += out.Buffer();
+        const auto rows = testing::DecodeCopy(all, spec);
+        ASSERT_EQ(rows.size(), 3u);
+        ASSERT_EQ(rows[0].size(), spec.columns.size() + 2) << "line, the columns, row_hash";
+        EXPECT_NE(rows[0][0], rows[1][0]) << "different lines";
+        EXPECT_EQ(rows[0].back(), rows[1].back());
+        EXPECT_NE(rows[0].back(), rows[2].back());
+        EXPECT_EQ(parser.Converter().CopyColumns().back(), "row_hash");
+    }
+    // Not a key column (the first NUCC column is text): never claimed.
+    const DatasetSpec& nucc = *FindDataset("nucc");
+    FileSource src(SharedData("nucc_taxonomy.csv"));
+    StagingParser parser(src, nucc, std::nullopt);
+    CopyWriter out;
+    std::vector<Reject> rejects;
+    while (parser.NextChunk(out, 1 << 16, rejects)) {
+        out.Clear();
+    }
+    EXPECT_FALSE(parser.Stats().key_ascending);
+}
+
 }  // namespace
 }  // namespace rounds::ingest

@@ -4,7 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -30,6 +37,29 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
     return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// CPU seconds (user + system) the server process `pid` has used, when it runs on this machine (/proc is
+// readable); -1 otherwise. Debug logs show it per step: on a shared machine wall time mostly measures others.
+double BackendCpuSeconds(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (pid <= 0 || !std::getline(in, stat)) {
+        return -1;
+    }
+    const size_t close = stat.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos) {
+        return -1;
+    }
+    std::istringstream fields(stat.substr(close + 2));
+    std::string skip;
+    for (int i = 3; i <= 13; ++i) {
+        fields >> skip;
+    }
+    unsigned long long utime = 0;
+    unsigned long long stime = 0;
+    fields >> utime >> stime;
+    return fields ? static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK)) : -1;
 }
 
 std::string Lower(std::string s) {
@@ -114,6 +144,70 @@ void StoreRejects(db::SyncConnection& conn, int64_t load_id, const std::string& 
     conn.PutCopyData(w.Buffer());
     conn.EndCopy();
 }
+
+// Parsed COPY chunks from the parser thread to the loader: at most `capacity` waiting, so memory stays bounded
+// (a few chunks) while parsing and PostgreSQL's COPY run on different cores.
+struct ParsedChunk {
+    std::string bytes;
+    std::vector<Reject> rejects;
+    uint64_t rows_read = 0;
+    uint64_t bytes_consumed = 0;
+};
+
+class ChunkQueue {
+  public:
+    explicit ChunkQueue(size_t capacity) : capacity_(capacity) {}
+
+    /// Producer: waits for room. False once the consumer has stopped (the producer then ends).
+    bool Push(ParsedChunk chunk) {
+        std::unique_lock lock(mu_);
+        room_.wait(lock, [&] { return stopped_ || items_.size() < capacity_; });
+        if (stopped_) {
+            return false;
+        }
+        items_.push_back(std::move(chunk));
+        ready_.notify_one();
+        return true;
+    }
+    /// Producer: the input is exhausted, or parsing failed with `error`.
+    void Finish(std::exception_ptr error = nullptr) {
+        std::lock_guard lock(mu_);
+        finished_ = true;
+        error_ = std::move(error);
+        ready_.notify_one();
+    }
+    /// Consumer: the next chunk; false after the last one. Rethrows the producer's exception.
+    bool Pop(ParsedChunk& out) {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !items_.empty() || finished_; });
+        if (!items_.empty()) {
+            out = std::move(items_.front());
+            items_.pop_front();
+            room_.notify_one();
+            return true;
+        }
+        if (error_) {
+            std::rethrow_exception(error_);
+        }
+        return false;
+    }
+    /// Consumer: no more chunks wanted (also on error paths).
+    void Stop() {
+        std::lock_guard lock(mu_);
+        stopped_ = true;
+        room_.notify_all();
+    }
+
+  private:
+    std::mutex mu_;
+    std::condition_variable ready_;
+    std::condition_variable room_;
+    std::deque<ParsedChunk> items_;
+    size_t capacity_;
+    bool stopped_ = false;
+    bool finished_ = false;
+    std::exception_ptr error_;
+};
 
 }  // namespace
 
@@ -249,39 +343,87 @@ IngestReport Ingest(const IngestOptions& options) {
         conn.Exec(sql::kFailLoad, params);
     };
 
+    const int backend_pid = PQbackendPID(conn.Raw());
+    auto log_step = [&](const std::string& step, Clock::time_point wall_start, double cpu_start) {
+        const double cpu_end = BackendCpuSeconds(backend_pid);
+        core::LogDebug("ingest_step",
+                       {{"dataset", spec->name},
+                        {"step", step},
+                        {"seconds", Seconds(wall_start)},
+                        {"server_cpu_seconds", cpu_start < 0 || cpu_end < 0 ? -1 : cpu_end - cpu_start}});
+    };
+
     // Stage: parse and COPY. The staging table is UNLOGGED and outside the merge transaction: a crash here
     // loses nothing but the staging rows, which the next run recreates.
     const auto parse_start = Clock::now();
+    const double parse_cpu_start = BackendCpuSeconds(backend_pid);
     std::vector<Reject> kept_rejects;
     uint64_t stored_rejects = 0;
+    bool sorted_unique = false;
     try {
+        // Created and filled in one transaction: COPY FREEZE writes the rows frozen, so the merge's scans
+        // do not rewrite every page of the staging table to set hint bits.
+        conn.ExecScript("BEGIN");
         conn.ExecScript(sql::CreateStageTable(*spec));
         auto source = OpenInput(read_path, spec->member_hint);
         StagingParser parser(*source, *spec, report.data_year);
         Progress progress(spec->name, source->InputBytesTotal(), options.progress && ::isatty(STDERR_FILENO) != 0);
         conn.BeginCopy(sql::CopyIntoStage(*spec, parser.Converter().CopyColumns()));
-        CopyWriter chunk;
-        chunk.Header();
-        std::vector<Reject> rejects;
-        bool more = true;
-        while (more) {
-            more = parser.NextChunk(chunk, options.copy_chunk_bytes, rejects);
-            if (!more) {
-                chunk.Trailer();
-            }
-            conn.PutCopyData(chunk.Buffer());
-            chunk.Clear();
-            for (Reject& r : rejects) {
-                if (stored_rejects < options.max_stored_rejects) {
-                    kept_rejects.push_back(std::move(r));
-                    ++stored_rejects;
+        // A parser thread reads, validates and encodes while this thread sends: PostgreSQL's side of the COPY
+        // runs on the other core.
+        ChunkQueue queue(2);
+        std::thread producer([&] {
+            try {
+                CopyWriter chunk;
+                chunk.Header();
+                bool more = true;
+                while (more) {
+                    ParsedChunk parsed;
+                    more = parser.NextChunk(chunk, options.copy_chunk_bytes, parsed.rejects);
+                    if (!more) {
+                        chunk.Trailer();
+                    }
+                    parsed.bytes = chunk.Take();
+                    parsed.rows_read = parser.Stats().rows_read;
+                    parsed.bytes_consumed = source->InputBytesConsumed();
+                    if (!queue.Push(std::move(parsed))) {
+                        break;
+                    }
                 }
+                queue.Finish();
+            } catch (...) {
+                queue.Finish(std::current_exception());
             }
-            rejects.clear();
-            progress.Update(parser.Stats().rows_read, source->InputBytesConsumed());
-        }
+        });
+        struct JoinProducer {
+            ChunkQueue& queue;
+            std::thread& thread;
+            ~JoinProducer() {
+                queue.Stop();
+                thread.join();
+            }
+        };
+        uint64_t rows_sent = 0;
+        uint64_t bytes_sent = 0;
+        {
+            const JoinProducer join{queue, producer};
+            ParsedChunk parsed;
+            while (queue.Pop(parsed)) {
+                conn.PutCopyData(parsed.bytes);
+                for (Reject& r : parsed.rejects) {
+                    if (stored_rejects < options.max_stored_rejects) {
+                        kept_rejects.push_back(std::move(r));
+                        ++stored_rejects;
+                    }
+                }
+                rows_sent = parsed.rows_read;
+                bytes_sent = parsed.bytes_consumed;
+                progress.Update(rows_sent, bytes_sent);
+            }
+        }  // the producer has ended: its parser state is ours again
         const int64_t copied = conn.EndCopy();
-        progress.Finish(parser.Stats().rows_read, source->InputBytesConsumed());
+        conn.ExecScript("COMMIT");
+        progress.Finish(rows_sent, bytes_sent);
         const ParseStats& stats = parser.Stats();
         report.rows_read = stats.rows_read;
         report.rows_loaded = stats.rows_staged;
@@ -297,11 +439,13 @@ IngestReport Ingest(const IngestOptions& options) {
         const std::vector<db::Param> staged{load_id_param,           P(report.rows_read), P(report.rows_loaded),
                                             P(report.rows_rejected), P(report.warnings),  P(report.bytes_read)};
         conn.Exec(sql::kMarkStaged, staged);
+        sorted_unique = stats.key_ascending;
     } catch (const core::Error& e) {
         fail(e.Detail());
         throw;
     }
     report.parse_seconds = Seconds(parse_start);
+    log_step("parse_and_copy", parse_start, parse_cpu_start);
 
     const double reject_rate =
         report.rows_read == 0 ? 0 : static_cast<double>(report.rows_rejected) / static_cast<double>(report.rows_read);
@@ -328,15 +472,66 @@ IngestReport Ingest(const IngestOptions& options) {
         return report;
     }
 
+    sql::PlanOptions plan_options;
+    plan_options.mode = mode;
+    plan_options.sorted_unique = sorted_unique;
+    auto timed = [&](const std::string& step, auto&& run) {
+        const auto step_start = Clock::now();
+        const double cpu_start = BackendCpuSeconds(backend_pid);
+        auto result = run();
+        log_step(step, step_start, cpu_start);
+        return result;
+    };
+
+    // An address-level HTTP geocoder runs before the merge transaction, outside it: it fills ref.geocode_cache
+    // for the release's new addresses (and live ones still at a ZIP centroid), and the merge reads the cache. A
+    // slow or large geocoding run never holds the release open; an outage fails the load before any change.
+    const bool geocodes = std::ranges::any_of(sql::MergePlan(*spec, plan_options), [](const sql::Statement& st) {
+        return st.name == sql::kGeocodeChangedStep;
+    });
+    if (options.geocoder == "census" && geocodes) {
+        try {
+            timed("geocode.census_todo", [&] {
+                conn.ExecScript(sql::CreateGeocodeTodo(*spec));
+                return 0;
+            });
+            CensusOptions census;
+            census.url = options.geocoder_url;
+            census.benchmark = options.geocoder_benchmark;
+            census.batch_size = options.geocoder_batch_size;
+            census.timeouts = {options.http_connect_timeout_seconds, 0, options.geocoder_timeout_seconds};
+            const CensusStats gs = timed("geocode.census", [&] { return GeocodeWithCensus(conn, census); });
+            report.geocode_sent += gs.sent;
+            report.geocode_matched += gs.matched;
+            report.geocode_batches += gs.batches;
+            conn.ExecScript(sql::kDropGeocodeTodo);
+        } catch (const std::exception& e) {
+            fail(std::string("geocoding before the merge failed: ") + e.what());
+            conn.ExecScript(sql::DropStageTable(*spec));
+            throw;
+        }
+    }
+
     // Merge: one transaction, so readers see the previous release or this one, never a mix.
     const auto merge_start = Clock::now();
     const std::vector<db::Param> id_params{load_id_param};
     std::string current;
     try {
-        conn.ExecScript(std::string(sql::kAnalyzeStage) + spec->stage_table);
+        current = "analyze";
+        timed("analyze_stage", [&] {
+            conn.ExecScript(sql::AnalyzeStage(*spec));
+            return 0;
+        });
         conn.ExecScript("BEGIN");
+        const std::string empty_query = sql::EmptyTargetsQuery(*spec);
+        plan_options.empty_targets = !empty_query.empty() && conn.Exec(empty_query).GetBool(0, 0);
+        report.sorted_input = plan_options.sorted_unique;
+        report.first_load = plan_options.empty_targets;
+        core::LogDebug("ingest_plan", {{"dataset", spec->name},
+                                       {"sorted_unique", plan_options.sorted_unique},
+                                       {"empty_targets", plan_options.empty_targets}});
         bool changed = false;
-        for (const sql::Statement& st : sql::MergePlan(*spec, mode)) {
+        for (const sql::Statement& st : sql::MergePlan(*spec, plan_options)) {
             if (st.only_if_changed && !changed) {
                 continue;
             }
@@ -347,22 +542,14 @@ IngestReport Ingest(const IngestOptions& options) {
                 continue;
             }
             current = st.name;
-            if (options.geocoder == "census" && st.name == sql::kGeocodeChangedStep) {
-                // Fill the address cache for addresses it does not know; the step below reads it.
-                CensusOptions census;
-                census.url = options.geocoder_url;
-                census.benchmark = options.geocoder_benchmark;
-                census.batch_size = options.geocoder_batch_size;
-                census.timeouts = {options.http_connect_timeout_seconds, 0, options.geocoder_timeout_seconds};
-                const CensusStats gs = GeocodeWithCensus(conn, census);
-                report.geocode_sent += gs.sent;
-                report.geocode_matched += gs.matched;
-                report.geocode_batches += gs.batches;
+            const db::Result r =
+                timed(st.name, [&] { return st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql); });
+            if (st.counts_candidates) {
+                report.rows_candidates = static_cast<uint64_t>(r.Affected());
             }
-            const auto step_start = Clock::now();
-            const db::Result r = st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql);
-            core::LogDebug("ingest_step",
-                           {{"dataset", spec->name}, {"step", st.name}, {"seconds", Seconds(step_start)}});
+            if (st.counts_inserted) {
+                report.rows_inserted += static_cast<uint64_t>(r.Affected());
+            }
             if (st.counts) {
                 report.rows_inserted += static_cast<uint64_t>(r.GetInt(0, 0));
                 report.rows_updated += static_cast<uint64_t>(r.GetInt(0, 1));

@@ -60,7 +60,12 @@ struct IngestReport {
     uint64_t geocode_sent = 0;  // addresses sent to the HTTP geocoder
     uint64_t geocode_matched = 0;
     uint64_t geocode_batches = 0;
-    std::string error;  // why the load failed (reject rate, ...)
+    // NPPES: rows whose content hash differs from the stored row's (new, changed, reappearing, or stored before
+    // hashes), the only ones the merge compares column by column; 0 on a first load.
+    uint64_t rows_candidates = 0;
+    bool sorted_input = false;  // keys strictly ascending: the merge read the staging table without a dedupe sort
+    bool first_load = false;    // the targets were empty: truncated and filled by plain INSERTs, indexes built once
+    std::string error;          // why the load failed (reject rate, ...)
 };
 
 /// Loads one release. Throws core::Error (kInvalid: input, header or options; kUnavailable: database)

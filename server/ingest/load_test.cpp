@@ -246,6 +246,151 @@ TEST_F(LoadTest, NppesReleasesRecordChangesAndWeeklyFilesRemoveNothing) {
               3);
 }
 
+// The CMS file is sorted by NPI: the loader then reads the staging table through a view instead of a sorted
+// copy, and a first load inserts into the truncated targets. Both must store exactly what the general path
+// (dedupe sort, upsert) stores, and a reload through the view path must rewrite nothing.
+TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
+    const std::string original = SharedData("nppes_npidata_2025_sample.csv");
+    const std::string sorted = store_ + "/sorted/npidata_pfile_sorted.csv";
+    const std::string repeated = store_ + "/repeated/npidata_pfile_repeated.csv";
+    std::filesystem::create_directories(store_ + "/sorted");
+    std::filesystem::create_directories(store_ + "/repeated");
+    std::ofstream(sorted) << testing::SortedBy(original, "NPI");
+    std::ofstream(repeated) << testing::SortedBy(original, "NPI", true);
+    const std::string fingerprint =
+        "SELECT md5((SELECT string_agg(p::text, '|' ORDER BY npi) FROM (SELECT npi, entity_type, org_name, last_name, "
+        "first_name, middle_name, credential, gender, practice_line1, practice_city, practice_postal_code, "
+        "enumeration_date, deactivation_date, sole_proprietor, search_name, removed_at FROM ref.physician) p) || "
+        "(SELECT string_agg(t::text, '|' ORDER BY npi, slot) FROM (SELECT npi, slot, taxonomy_code, license_number, "
+        "license_state, is_primary, taxonomy_group FROM ref.physician_taxonomy) t) || "
+        "(SELECT string_agg(a::text, '|' ORDER BY npi, source, source_key) FROM (SELECT npi, source, source_key, "
+        "line1, line2, city, state, postal_code, zip5, phone, address_hash, ST_AsText(geog), geocode_quality, "
+        "geocoded_hash, removed_at FROM ref.physician_address) a))";
+
+    // The general path, in a database of its own: the excerpt is not in NPI order.
+    db::testing::ScratchDatabase general("ingest_sorted_general");
+    {
+        db::SyncConnection c(general.Url());
+        db::ApplyMigrations(c, db::EmbeddedMigrations());
+    }
+    IngestOptions o = Options("zcta", SharedData("zcta_gazetteer.txt"));
+    o.database_url = general.Url();
+    ASSERT_EQ(Ingest(o).status, "succeeded");
+    o = Options("nppes", original);
+    o.database_url = general.Url();
+    const IngestReport g = Ingest(o);
+    ASSERT_EQ(g.status, "succeeded") << g.error;
+    EXPECT_FALSE(g.sorted_input);
+    EXPECT_TRUE(g.first_load);
+    const std::string expected = db::SyncConnection(general.Url()).Exec(fingerprint).Get(0, 0).data();
+
+    ASSERT_EQ(Load("zcta", SharedData("zcta_gazetteer.txt")).status, "succeeded");
+    const IngestReport first = Load("nppes", sorted);
+    ASSERT_EQ(first.status, "succeeded") << first.error;
+    EXPECT_TRUE(first.sorted_input);
+    EXPECT_TRUE(first.first_load);
+    EXPECT_EQ(first.rows_inserted, g.rows_inserted);
+    EXPECT_EQ(Text(fingerprint), expected);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.physician_address WHERE geocode_quality = 'zip_centroid'"), 0);
+
+    // A reload of the sorted release (view path, upsert into full targets) rewrites no tuple.
+    const std::string xmins =
+        "SELECT md5(string_agg(xmin::text, ',' ORDER BY npi)) FROM (SELECT xmin, npi FROM ref.physician UNION ALL "
+        "SELECT xmin, npi FROM ref.physician_taxonomy UNION ALL SELECT xmin, npi FROM ref.physician_address) x";
+    const std::string before = Text(xmins);
+    const IngestReport again = Load("nppes", sorted);
+    ASSERT_EQ(again.status, "succeeded") << again.error;
+    EXPECT_TRUE(again.sorted_input);
+    EXPECT_FALSE(again.first_load);
+    EXPECT_EQ(again.rows_inserted + again.rows_updated + again.rows_removed, 0u);
+    EXPECT_EQ(again.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(again.rows_candidates, 0u) << "every content hash matched";
+    EXPECT_EQ(Text(xmins), before);
+    EXPECT_EQ(Text(fingerprint), expected);
+
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.physician WHERE row_hash IS NULL"), 0);
+    EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relname IN ('stage_nppes', 'nppes_src')"), 0)
+        << "the stage and its view are gone after the load";
+
+    // One NPI moves: only its rows are rewritten (the content hash finds it), the others keep their tuples.
+    const std::string npi = Text(
+        "SELECT npi FROM ref.physician WHERE practice_line1 IS NOT NULL AND practice_line1 NOT LIKE '%\"%' "
+        "ORDER BY npi LIMIT 1");
+    const std::string line1 = Text("SELECT practice_line1 FROM ref.physician WHERE npi = " + npi);
+    std::istringstream in(testing::SortedBy(original, "NPI"));
+    std::string moved_text;
+    std::string line;
+    bool replaced = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with("\"" + npi + "\"")) {
+            const std::string quoted = "\"" + line1 + "\"";
+            for (size_t at = line.find(quoted); at != std::string::npos; at = line.find(quoted, at + 1)) {
+                line.replace(at, quoted.size(), "\"" + line1 + " SUITE 9\"");
+                replaced = true;
+            }
+        }
+        moved_text += line + "\n";
+    }
+    ASSERT_TRUE(replaced) << npi << " " << line1;
+    const std::string moved = store_ + "/moved/npidata_pfile_moved.csv";
+    std::filesystem::create_directories(store_ + "/moved");
+    std::ofstream(moved) << moved_text;
+    const std::string others =
+        "SELECT md5(string_agg(xmin::text, ',' ORDER BY npi)) FROM (SELECT xmin, npi FROM ref.physician UNION ALL "
+        "SELECT xmin, npi FROM ref.physician_taxonomy UNION ALL SELECT xmin, npi FROM ref.physician_address) x "
+        "WHERE npi <> " +
+        npi;
+    const std::string others_before = Text(others);
+    const IngestReport move = Load("nppes", moved);
+    ASSERT_EQ(move.status, "succeeded") << move.error;
+    EXPECT_EQ(move.rows_updated, 1u);
+    EXPECT_EQ(move.rows_candidates, 1u);
+    EXPECT_EQ(move.rows_inserted + move.rows_removed, 0u);
+    EXPECT_EQ(move.rows_unchanged, first.rows_inserted - 1);
+    EXPECT_EQ(Text(others), others_before);
+    EXPECT_EQ(Text("SELECT line1 FROM ref.physician_address WHERE source = 'nppes' AND npi = " + npi),
+              line1 + " SUITE 9");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change WHERE change_kind = 'moved' AND npi = " + npi +
+                    " AND load_id = " + std::to_string(move.load_id)),
+              1);
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.npi_change WHERE load_id = " + std::to_string(move.load_id)), 1);
+    // Back to the sorted release: the NPI moves back, nothing else changes.
+    const IngestReport back = Load("nppes", sorted);
+    EXPECT_EQ(back.rows_updated, 1u);
+    EXPECT_EQ(Text(fingerprint), expected);
+
+    // A repeated NPI is not ascending: the dedupe path keeps one row per NPI and changes nothing here.
+    const IngestReport dup = Load("nppes", repeated);
+    ASSERT_EQ(dup.status, "succeeded") << dup.error;
+    EXPECT_FALSE(dup.sorted_input);
+    EXPECT_EQ(dup.rows_loaded, first.rows_loaded + 1);
+    EXPECT_EQ(dup.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(Text(fingerprint), expected);
+
+    // Rows stored before content hashes: compared column by column, and not rewritten just to store a hash.
+    conn_->Exec("UPDATE ref.physician SET row_hash = NULL");
+    const std::string legacy = Text(xmins);
+    const IngestReport old_rows = Load("nppes", sorted);
+    ASSERT_EQ(old_rows.status, "succeeded") << old_rows.error;
+    EXPECT_EQ(old_rows.rows_candidates, first.rows_inserted);
+    EXPECT_EQ(old_rows.rows_unchanged, first.rows_inserted);
+    EXPECT_EQ(old_rows.rows_updated, 0u);
+    EXPECT_EQ(Text(xmins), legacy);
+    EXPECT_EQ(Text(fingerprint), expected);
+}
+
+// A read error in the parser thread (a zip member failing its CRC at the end) fails the load cleanly: the error
+// reaches the caller, the lineage row says why, nothing is loaded, and the next load works.
+TEST_F(LoadTest, ReadErrorWhileStagingFailsTheLoad) {
+    std::ostringstream out;
+    EXPECT_EQ(RunIngest(Options("nucc", Corpus("corrupt_crc.zip")), out), 2) << out.str();
+    EXPECT_NE(out.str().find("CRC-32 mismatch"), std::string::npos) << out.str();
+    EXPECT_EQ(Text("SELECT status FROM ref.dataset_load"), "failed");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.taxonomy"), 0);
+    EXPECT_EQ(Load("nucc", SharedData("nucc_taxonomy.csv")).status, "succeeded");
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.taxonomy"), 883);
+}
+
 TEST_F(LoadTest, RejectRateAboveThresholdChangesNothing) {
     IngestOptions o = Options("facility-affiliation", Corpus("bad_npi.csv"));
     std::ostringstream out;

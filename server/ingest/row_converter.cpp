@@ -1,5 +1,7 @@
 #include "ingest/row_converter.h"
 
+#include <bit>
+#include <cstring>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -10,6 +12,15 @@ namespace rounds::ingest {
 namespace {
 
 constexpr size_t kMaxRawBytes = 2048;
+
+uint64_t Mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
 
 std::string Describe(ColumnType type) {
     switch (type) {
@@ -105,6 +116,22 @@ std::optional<std::string> CheckText(Check check, std::string_view v, std::strin
 
 }  // namespace
 
+uint64_t RowHash(std::string_view bytes) {
+    // 8 bytes at a time, each word mixed in with a multiply and rotate, the length and a final avalanche
+    // (murmur3's finaliser). Fixed here, never std::hash: stored hashes must stay comparable across builds.
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (bytes.size() * 0x100000001b3ULL);
+    size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        uint64_t w = 0;
+        std::memcpy(&w, bytes.data() + i, 8);
+        h = std::rotl(h ^ Mix(w), 27) * 0x9fb21c651e98df25ULL;
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, bytes.data() + i, bytes.size() - i);
+    h = std::rotl(h ^ Mix(tail ^ (static_cast<uint64_t>(bytes.size() - i) << 56)), 27) * 0x9fb21c651e98df25ULL;
+    return Mix(h);
+}
+
 std::string RawForReject(std::string_view raw) {
     std::string out;
     AppendAsUtf8(out, raw.substr(0, kMaxRawBytes));
@@ -179,6 +206,9 @@ std::vector<std::string> RowConverter::CopyColumns() const {
     for (const ColumnSpec& col : spec_.columns) {
         cols.push_back(col.name);
     }
+    if (spec_.row_hash) {
+        cols.emplace_back("row_hash");
+    }
     return cols;
 }
 
@@ -210,8 +240,9 @@ bool RowConverter::Convert(const CsvRecord& record, CopyWriter& out, std::vector
     }
 
     const size_t mark = out.Mark();
-    out.StartRow(static_cast<int16_t>(spec_.columns.size() + 1));
+    out.StartRow(static_cast<int16_t>(spec_.columns.size() + (spec_.row_hash ? 2 : 1)));
     out.Int64(static_cast<int64_t>(record.line));
+    const size_t values_start = out.Size();
     const size_t warnings_before = warnings.size();
     for (size_t c = 0; c < spec_.columns.size(); ++c) {
         const ColumnSpec& col = spec_.columns[c];
@@ -334,6 +365,11 @@ bool RowConverter::Convert(const CsvRecord& record, CopyWriter& out, std::vector
         out.Rollback(mark);
         warnings.resize(warnings_before);
         return false;
+    }
+    if (spec_.row_hash) {
+        // Over the converted values (not the line number): the same record hashes the same in any release.
+        out.Int64(static_cast<int64_t>(
+            RowHash(std::string_view(out.Buffer()).substr(values_start, out.Size() - values_start))));
     }
     return true;
 }

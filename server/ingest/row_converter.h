@@ -37,6 +37,8 @@ class RowConverter {
     size_t HeaderWidth() const { return header_.size(); }
     /// Columns in COPY order: "line" then each spec column.
     std::vector<std::string> CopyColumns() const;
+    /// The record's field index of spec column `column`, or -1 when the file has no such column.
+    int FieldIndex(size_t column) const { return column < index_.size() ? index_[column] : -1; }
 
   private:
     const DatasetSpec& spec_;
@@ -46,6 +48,10 @@ class RowConverter {
     std::optional<int> data_year_;
     std::string payment_kind_;
 };
+
+/// The 64-bit content hash of a staged row's converted values (DatasetSpec::row_hash). Stable across builds and
+/// releases. Reads words in the machine's byte order (little-endian x86-64/ARM64 here).
+uint64_t RowHash(std::string_view bytes);
 
 /// Caps `raw` for storage and makes it valid UTF-8.
 std::string RawForReject(std::string_view raw);

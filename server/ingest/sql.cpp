@@ -39,9 +39,41 @@ struct Merge {
     std::vector<std::string> volatile_values;
     // Large releases into a smaller target drop its secondary indexes for the upsert and build them after.
     bool bulk = true;
+    // The target was found empty (and truncated) in this transaction: a plain INSERT straight from the source,
+    // which must have one row per key; no temporary source table, no ON CONFLICT, nothing to remove.
+    bool plain_insert = false;
+    // Also written (and compared) when this condition on `t`/EXCLUDED holds, e.g. a changed content hash.
+    std::string also_changed;
+    // The whole release when `source_table` holds only its changed rows: what the unchanged count and the
+    // removal's anti-join are taken against. Empty: the source itself.
+    std::string release_table;
 };
 
+void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
+    std::vector<std::string> cols = m.keys;
+    cols.insert(cols.end(), m.values.begin(), m.values.end());
+    cols.insert(cols.end(), m.volatile_values.begin(), m.volatile_values.end());
+    std::string insert_cols = Join(cols, ", ") + ", release_id";
+    std::string select_cols = Join(cols, ", ") + ", $1";
+    if (m.first_release) {
+        insert_cols += ", first_release_id";
+        select_cols += ", $1";
+    }
+    const std::string from = m.source_table.empty() ? "(" + m.source_select + ") s" : m.source_table;
+    plan.push_back({m.name + ".bulk_drop_indexes", "SELECT ref.bulk_drop_indexes('" + m.target + "', 1)"});
+    Statement insert{m.name + ".insert",
+                     "INSERT INTO " + m.target + " (" + insert_cols + ") SELECT " + select_cols + " FROM " + from,
+                     true};
+    insert.counts_inserted = m.counts;
+    plan.push_back(insert);
+    plan.push_back({m.name + ".bulk_restore_indexes", "SELECT ref.bulk_restore_indexes('" + m.target + "')"});
+}
+
 void AddMerge(std::vector<Statement>& plan, const Merge& m) {
+    if (m.plain_insert) {
+        AddPlainInsert(plan, m);
+        return;
+    }
     const std::string src = m.source_table.empty() ? "merge_src_" + std::to_string(plan.size()) : m.source_table;
     // An index on the keys keeps the removal's anti-join linear-ish even when the planner misjudges the
     // freshly written target (without it a 100k-row Part B year took minutes in a nested loop). A given source
@@ -83,13 +115,17 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
     if (m.has_history) {
         changed += " OR t.removed_at IS NOT NULL";
     }
+    if (!m.also_changed.empty()) {
+        changed += " OR " + m.also_changed;
+    }
+    const std::string release = m.release_table.empty() ? src : m.release_table;
     std::string upsert = "WITH up AS (INSERT INTO " + m.target + " AS t (" + insert_cols + ") SELECT " + select_cols +
                          " FROM " + src + " ON CONFLICT (" + Join(m.keys, ", ") + ") DO UPDATE SET " +
                          Join(sets, ", ") + " WHERE " + changed +
                          " RETURNING (xmax = 0) AS inserted) "
                          "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), "
                          "(SELECT count(*) FROM " +
-                         src + ") - count(*) FROM up";
+                         release + ") - count(*) FROM up";
     if (m.bulk) {
         plan.push_back({m.name + ".bulk_drop_indexes",
                         "SELECT ref.bulk_drop_indexes('" + m.target + "', (SELECT count(*) FROM " + src + "))"});
@@ -101,7 +137,7 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
         for (const std::string& k : m.keys) {
             match.push_back("s." + k + " = t." + k);
         }
-        const std::string absent = "NOT EXISTS (SELECT 1 FROM " + src + " s WHERE " + Join(match, " AND ") + ")";
+        const std::string absent = "NOT EXISTS (SELECT 1 FROM " + release + " s WHERE " + Join(match, " AND ") + ")";
         std::string removal;
         if (m.delete_removed) {
             removal = "WITH r AS (DELETE FROM " + m.target + " t WHERE (" + m.removal_scope + ") AND " + absent +
@@ -122,14 +158,15 @@ const std::string kAddressHash = "md5(lower(concat_ws('|', line1, line2, city, s
 
 // An address merge geocodes as it writes, so each address row is written once: the point comes from the
 // address-level cache (filled by an HTTP geocoder), else the ZIP's ZCTA centroid, else 'unmatched'. An address
-// whose text and point are unchanged stays untouched.
+// whose text and point are unchanged stays untouched. OFFSET 0 keeps the source a subquery: flattened, its
+// md5 address hash was computed once per reference (join key, two outputs).
 void GeocodeInline(Merge& address) {
     address.source_select =
         "SELECT a.*, coalesce(c.geog, z.geog) AS geog, CASE WHEN c.geog IS NOT NULL THEN "
         "'address' WHEN z.geog IS NOT NULL THEN 'zip_centroid' ELSE 'unmatched' END AS "
         "geocode_quality, a.address_hash AS geocoded_hash, now() AS geocoded_at FROM (" +
         address.source_select +
-        ") a LEFT JOIN ref.geocode_cache c ON c.address_hash = a.address_hash AND c.geog IS "
+        " OFFSET 0) a LEFT JOIN ref.geocode_cache c ON c.address_hash = a.address_hash AND c.geog IS "
         "NOT NULL LEFT JOIN ref.zcta z ON z.zip5 = a.zip5 AND z.removed_at IS NULL";
     address.values.insert(address.values.end(), {"geog", "geocode_quality", "geocoded_hash"});
     address.volatile_values.push_back("geocoded_at");
@@ -184,25 +221,59 @@ std::vector<std::string> SpecColumns(const DatasetSpec& spec, const std::vector<
     return out;
 }
 
-std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
+const std::string kSearchName =
+    "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, other_org_name, "
+    "other_last_name)), '') AS search_name";
+
+std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& options) {
+    const Mode mode = options.mode;
     std::vector<Statement> plan;
-    // One row per NPI (the last in the file wins), with the folded search name: the physician merge reads it as
-    // is, the taxonomy and address merges derive their rows from it.
-    plan.push_back({"nppes.dedupe",
-                    "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) *, "
-                    "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, "
-                    "other_org_name, other_last_name)), '') AS search_name FROM ref.stage_nppes "
-                    "ORDER BY npi, line DESC"});
-    plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON nppes_src (npi)"});
-    plan.push_back({"nppes.analyze", "ANALYZE nppes_src"});
+    // nppes_src: one row per NPI (the last in the file wins), with the folded search name: the physician merge
+    // reads it as is, the taxonomy and address merges derive their rows from it. The CMS file is sorted by NPI:
+    // then the staging table already has one row per NPI and nppes_src is a view of it (no sorted copy); the
+    // unique index proves the parser right.
+    if (options.sorted_unique) {
+        plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON ref.stage_nppes (npi)"});
+        plan.push_back({"nppes.source",
+                        "CREATE OR REPLACE TEMP VIEW nppes_src AS SELECT *, " + kSearchName + " FROM ref.stage_nppes"});
+    } else {
+        plan.push_back({"nppes.dedupe", "CREATE TEMP TABLE nppes_src ON COMMIT DROP AS SELECT DISTINCT ON (npi) *, " +
+                                            kSearchName + " FROM ref.stage_nppes ORDER BY npi, line DESC"});
+        plan.push_back({"nppes.index", "CREATE UNIQUE INDEX ON nppes_src (npi)"});
+        plan.push_back({"nppes.analyze", "ANALYZE nppes_src (npi)"});
+    }
+    if (options.empty_targets) {
+        // A first load: the targets are empty (checked in this transaction), so truncating them changes nothing
+        // anyone can see, and gives them new files: with wal_level=minimal the inserts below write no WAL.
+        plan.push_back({"nppes.truncate", "TRUNCATE ref.physician, ref.physician_taxonomy, ref.physician_address"});
+    }
+    // nppes_changed: the release's rows whose content hash differs from the stored row's (new NPIs, changed and
+    // reappearing ones, rows stored before hashes existed). Everything below reads it instead of the whole
+    // release: a monthly full file changes a few percent of its NPIs. Removal still compares with the whole
+    // release. A first load has nothing to compare with.
+    const std::string changed = options.empty_targets ? "nppes_src" : "nppes_changed";
+    if (!options.empty_targets) {
+        Statement candidates{"nppes.changed",
+                             "CREATE TEMP TABLE nppes_changed ON COMMIT DROP AS SELECT s.* FROM nppes_src s WHERE NOT "
+                             "EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi AND p.row_hash = s.row_hash "
+                             "AND p.removed_at IS NULL)"};
+        candidates.counts_candidates = true;
+        plan.push_back(candidates);
+        plan.push_back({"nppes.changed_index", "CREATE UNIQUE INDEX ON nppes_changed (npi)"});
+        plan.push_back({"nppes.changed_analyze", "ANALYZE nppes_changed"});
+    }
     std::string tax_array;
-    std::string tax_values;
+    std::string tax_values;  // slots 2..15
+    std::string tax_more;    // any of slots 2..15 is set
     for (int i = 1; i <= 15; ++i) {
         const std::string n = std::to_string(i);
         tax_array += (i > 1 ? ", " : "") + std::string("s.taxonomy_code_") + n;
-        tax_values += (i > 1 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
-                      ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
-                      ", s.taxonomy_group_" + n + ")";
+        if (i > 1) {
+            tax_values += (i > 2 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
+                          ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
+                          ", s.taxonomy_group_" + n + ")";
+            tax_more += (i > 2 ? " OR " : "") + std::string("s.taxonomy_code_") + n + " IS NOT NULL";
+        }
     }
     // The change set for reps, computed against the rows as they were before this release. The first load
     // of NPPES is a baseline: every NPI would be "new", which tells nobody anything.
@@ -216,22 +287,30 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
         {"nppes.change_set",
          "INSERT INTO ref.npi_change (load_id, npi, change_kind, old_value, new_value) "
          "SELECT $1, c.npi, c.kind, c.old_value, c.new_value FROM ("
-         " SELECT s.npi, 'new' AS kind, NULL AS old_value, NULL AS new_value FROM nppes_src s"
-         "  WHERE NOT EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi)"
-         " UNION ALL SELECT s.npi, 'moved', " +
-             addr_old + ", " + addr_new +
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+         " SELECT s.npi, 'new' AS kind, NULL AS old_value, NULL AS new_value FROM " +
+             changed +
+             " s"
+             "  WHERE NOT EXISTS (SELECT 1 FROM ref.physician p WHERE p.npi = s.npi)"
+             " UNION ALL SELECT s.npi, 'moved', " +
+             addr_old + ", " + addr_new + " FROM " + changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              "  WHERE s.practice_line1 IS NOT NULL AND " +
              addr_old + " IS DISTINCT FROM " + addr_new +
              " UNION ALL SELECT s.npi, 'deactivated', p.deactivation_date::text, s.deactivation_date::text"
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " FROM " +
+             changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              "  WHERE s.deactivation_date IS NOT NULL AND p.deactivation_date IS DISTINCT FROM s.deactivation_date"
              "    AND (s.reactivation_date IS NULL OR s.reactivation_date < s.deactivation_date)"
              " UNION ALL SELECT s.npi, 'reactivated', p.reactivation_date::text, s.reactivation_date::text"
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " FROM " +
+             changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              "  WHERE s.reactivation_date IS NOT NULL AND p.reactivation_date IS DISTINCT FROM s.reactivation_date"
              " UNION ALL SELECT DISTINCT s.npi, 'new_specialty', NULL, code"
-             " FROM nppes_src s JOIN ref.physician p ON p.npi = s.npi"
+             " FROM " +
+             changed +
+             " s JOIN ref.physician p ON p.npi = s.npi"
              " CROSS JOIN LATERAL unnest(ARRAY[" +
              tax_array +
              "]) AS code"
@@ -255,11 +334,18 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
     physician.keys = {"npi"};
     physician.values = SpecColumns(spec, skip);
     physician.values.push_back("search_name");
-    physician.source_table = "nppes_src";
+    // Written with the row; a different hash also rewrites a row whose own columns are equal (its taxonomy or
+    // address changed), so the next load finds it unchanged. A NULL stored hash (rows loaded before hashes) is
+    // filled only when the row changes anyway: a reload of the same release still rewrites nothing.
+    physician.volatile_values.push_back("row_hash");
+    physician.also_changed = "(t.row_hash IS NOT NULL AND t.row_hash <> EXCLUDED.row_hash)";
+    physician.source_table = changed;
+    physician.release_table = "nppes_src";
     physician.removal_scope = mode == Mode::kFull ? "TRUE" : "";
     physician.first_release = true;
     physician.touch_updated_at = true;
     physician.counts = true;
+    physician.plain_insert = options.empty_targets;
     AddMerge(plan, physician);
 
     Merge taxonomy;
@@ -267,15 +353,24 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
     taxonomy.target = "ref.physician_taxonomy";
     taxonomy.keys = {"npi", "slot"};
     taxonomy.values = {"taxonomy_code", "license_number", "license_state", "is_primary", "taxonomy_group"};
+    // Slot 1 straight; only the few rows with more slots are unfolded (unfolding 15 slots of every row produced
+    // 15 candidate rows per NPI and cost more than the insert itself).
     taxonomy.source_select =
+        "SELECT s.npi, 1::smallint AS slot, s.taxonomy_code_1 AS taxonomy_code, s.license_number_1 AS "
+        "license_number, s.license_state_1 AS license_state, s.primary_switch_1 AS is_primary, s.taxonomy_group_1 "
+        "AS taxonomy_group FROM " +
+        changed +
+        " s WHERE s.taxonomy_code_1 IS NOT NULL UNION ALL "
         "SELECT s.npi, v.slot, v.taxonomy_code, v.license_number, v.license_state, v.is_primary, v.taxonomy_group "
-        "FROM nppes_src s CROSS JOIN LATERAL (VALUES " +
-        tax_values +
+        "FROM " +
+        changed + " s CROSS JOIN LATERAL (VALUES " + tax_values +
         ") AS v(slot, taxonomy_code, license_number, license_state, is_primary, taxonomy_group) "
-        "WHERE v.taxonomy_code IS NOT NULL";
-    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM nppes_src)";
+        "WHERE (" +
+        tax_more + ") AND v.taxonomy_code IS NOT NULL";
+    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM " + changed + ")";
     taxonomy.delete_removed = true;
     taxonomy.has_history = false;
+    taxonomy.plain_insert = options.empty_targets;
     AddMerge(plan, taxonomy);
 
     Merge address;
@@ -292,9 +387,12 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, Mode mode) {
         "practice_postal_code AS postal_code, "
         "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
         "practice_country AS country, practice_phone AS phone, practice_fax AS fax "
-        "FROM nppes_src WHERE practice_line1 IS NOT NULL) a";
-    address.removal_scope =
-        mode == Mode::kFull ? "t.source = 'nppes'" : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM nppes_src)";
+        "FROM " +
+        changed + " WHERE practice_line1 IS NOT NULL) a";
+    address.removal_scope = mode == Mode::kFull ? "t.source = 'nppes' AND (t.npi IN (SELECT npi FROM " + changed +
+                                                      ") OR NOT EXISTS (SELECT 1 FROM nppes_src s WHERE s.npi = t.npi))"
+                                                : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM " + changed + ")";
+    address.plain_insert = options.empty_targets;
     GeocodeInline(address);
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
@@ -414,10 +512,10 @@ Merge Simple(const DatasetSpec& spec, std::string target, std::vector<std::strin
 
 }  // namespace
 
-std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode) {
+std::vector<Statement> MergePlan(const DatasetSpec& spec, const PlanOptions& options) {
     std::vector<Statement> plan;
     if (spec.name == "nppes") {
-        return NppesPlan(spec, mode);
+        return NppesPlan(spec, options);
     }
     if (spec.name == "nppes-locations") {
         return NppesLocationsPlan();
@@ -503,15 +601,19 @@ std::string CreateStageTable(const DatasetSpec& spec) {
     for (const ColumnSpec& c : spec.columns) {
         sql += ", " + c.name + " " + std::string(PgTypeName(c.type));
     }
+    if (spec.row_hash) {
+        sql += ", row_hash bigint NOT NULL";
+    }
     return sql + ")";
 }
 
+// CASCADE: the NPPES merge's temporary view nppes_src (sorted input) depends on the stage; it lives until here.
 std::string DropStageTable(const DatasetSpec& spec) {
-    return "DROP TABLE IF EXISTS " + spec.stage_table;
+    return "DROP TABLE IF EXISTS " + spec.stage_table + " CASCADE";
 }
 
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
-    return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary)";
+    return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary, FREEZE)";
 }
 
 // Serialises loads of one dataset (a second `rounds ingest nppes` waits); released at session end, so a
@@ -536,18 +638,69 @@ const std::string_view kFailLoad =
     "UPDATE ref.dataset_load SET status = 'failed', error = $2, finished_at = now() WHERE load_id = $1";
 const std::string_view kCopyRejects =
     "COPY ref.ingest_reject (load_id, file, line, field, reason, raw, severity) FROM STDIN (FORMAT binary)";
-const std::string_view kAnalyzeStage = "ANALYZE ";
+std::string AnalyzeStage(const DatasetSpec& spec) {
+    // NPPES: the merge joins and filters the stage on the NPI only; its ~110 other columns need no statistics.
+    if (spec.name == "nppes") {
+        return "ANALYZE " + spec.stage_table + " (npi)";
+    }
+    return "ANALYZE " + spec.stage_table;
+}
 
-// The address-level geocoder's work list: live US addresses without an address-level point (new ones carry a
-// ZIP centroid until then) that the cache does not know,
-// one per address hash, in hash order (keyset pages: $1 the last hash of the previous page, $2 the page size).
+std::string EmptyTargetsQuery(const DatasetSpec& spec) {
+    if (spec.name != "nppes") {
+        return "";
+    }
+    return "SELECT NOT EXISTS (SELECT 1 FROM ref.physician) AND NOT EXISTS (SELECT 1 FROM ref.physician_taxonomy) "
+           "AND NOT EXISTS (SELECT 1 FROM ref.physician_address)";
+}
+
+namespace {
+// The address text of each staged row, as the merge will write it (same zip5 rule, same hash).
+std::string StagedAddresses(const DatasetSpec& spec) {
+    std::string inner;
+    if (spec.name == "nppes") {
+        inner =
+            "SELECT practice_line1 AS line1, practice_line2 AS line2, practice_city AS city, practice_state AS state, "
+            "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
+            "practice_country AS country FROM ref.stage_nppes WHERE practice_line1 IS NOT NULL";
+    } else if (spec.name == "nppes-locations") {
+        inner =
+            "SELECT line1, line2, city, state, CASE WHEN coalesce(country, 'US') = 'US' THEN left(postal_code, 5) "
+            "END AS zip5, country FROM ref.stage_nppes_locations";
+    } else if (spec.name == "dac") {
+        inner =
+            "SELECT line1, line2, city, state, left(postal_code, 5) AS zip5, NULL::text AS country FROM ref.stage_dac "
+            "WHERE line1 IS NOT NULL";
+    } else {
+        return "";
+    }
+    return "SELECT " + kAddressHash + " AS address_hash, line1, city, state, zip5, country FROM (" + inner + ") a";
+}
+}  // namespace
+
+std::string CreateGeocodeTodo(const DatasetSpec& spec) {
+    std::string sources =
+        "SELECT address_hash, line1, city, state, zip5, country FROM ref.physician_address"
+        " WHERE geocode_quality <> 'address' AND removed_at IS NULL";
+    const std::string staged = StagedAddresses(spec);
+    if (!staged.empty()) {
+        sources = staged + " UNION ALL " + sources;
+    }
+    return std::string(kDropGeocodeTodo) +
+           "; CREATE TEMP TABLE geocode_todo AS SELECT DISTINCT ON (address_hash) address_hash, line1, city, state, "
+           "zip5 FROM (" +
+           sources +
+           ") x WHERE line1 IS NOT NULL AND coalesce(country, 'US') = 'US'"
+           " AND NOT EXISTS (SELECT 1 FROM ref.geocode_cache c WHERE c.address_hash = x.address_hash)"
+           " ORDER BY address_hash; CREATE UNIQUE INDEX ON geocode_todo (address_hash)";
+}
+const std::string_view kDropGeocodeTodo = "DROP TABLE IF EXISTS pg_temp.geocode_todo";
+
+// One page of the address-level geocoder's work list (geocode_todo, built once before the merge), in hash order
+// (keyset pages: $1 the last hash of the previous page, $2 the page size).
 const std::string_view kGeocodePendingAddresses =
-    "SELECT DISTINCT ON (a.address_hash) a.address_hash, a.line1, a.city, a.state, a.zip5"
-    "  FROM ref.physician_address a"
-    " WHERE a.geocode_quality <> 'address' AND a.removed_at IS NULL"
-    "   AND a.line1 IS NOT NULL AND coalesce(a.country, 'US') = 'US' AND a.address_hash > $1"
-    "   AND NOT EXISTS (SELECT 1 FROM ref.geocode_cache c WHERE c.address_hash = a.address_hash)"
-    " ORDER BY a.address_hash LIMIT $2::int";
+    "SELECT address_hash, line1, city, state, zip5 FROM geocode_todo WHERE address_hash > $1"
+    " ORDER BY address_hash LIMIT $2::int";
 // One batch of geocoder answers: parallel arrays of hash, lon, lat (NULL: no match), quality; $5 provider.
 const std::string_view kGeocodeCacheStore =
     "INSERT INTO ref.geocode_cache (address_hash, geog, quality, provider)"

@@ -16,12 +16,24 @@ struct Statement {
     std::string name;  // shown in logs and errors
     std::string sql;
     bool binds_load_id = false;
-    bool only_if_changed = false;  // skipped when the merge changed nothing (derived-table refresh)
-    bool counts = false;           // returns (inserted, updated, unchanged) for the lineage record
-    bool counts_removed = false;   // returns (removed)
+    bool only_if_changed = false;    // skipped when the merge changed nothing (derived-table refresh)
+    bool counts = false;             // returns (inserted, updated, unchanged) for the lineage record
+    bool counts_removed = false;     // returns (removed)
+    bool counts_inserted = false;    // the affected-row count is the number of rows inserted (plain INSERT)
+    bool counts_candidates = false;  // the affected-row count is the number of rows the merge has to compare
 };
 
 enum class Mode { kFull, kIncremental };
+
+/// What the loader knows about a release before its merge.
+struct PlanOptions {
+    Mode mode = Mode::kFull;
+    /// The parser saw the key column (NPI) strictly ascending: no key repeats, so no dedupe sort is needed.
+    bool sorted_unique = false;
+    /// Every target table of the dataset is empty (a first load): the merge truncates them in its transaction
+    /// (new files: no WAL with wal_level=minimal), inserts without ON CONFLICT or removal, indexes built once.
+    bool empty_targets = false;
+};
 
 /// Name of the plan step that geocodes changed addresses from the cache and ZCTA centroids: an HTTP geocoder
 /// fills the cache just before it.
@@ -30,12 +42,27 @@ extern const std::string_view kGeocodeChangedStep;
 extern const std::string_view kGeocodeFromCacheStep;
 
 /// The merge plan for a dataset: statements in order. The staging table must be loaded.
-std::vector<Statement> MergePlan(const DatasetSpec& spec, Mode mode);
+std::vector<Statement> MergePlan(const DatasetSpec& spec, const PlanOptions& options);
+
+/// The staging table's ANALYZE: only the columns the merge plans filter and join on (the row count is what
+/// the planner needs; a full ANALYZE of the wide NPPES stage costs seconds).
+std::string AnalyzeStage(const DatasetSpec& spec);
+
+/// A query returning one row `t` when every target table of `spec` is empty and a bulk first load applies
+/// (NPPES only); empty for other datasets.
+std::string EmptyTargetsQuery(const DatasetSpec& spec);
+
+/// Creates the temporary table `geocode_todo` (outside the merge transaction): the addresses the address-level
+/// HTTP geocoder has to send before the merge, i.e. the staged release's US addresses and the live addresses
+/// still without an address-level point, that ref.geocode_cache does not know; one row per address hash.
+std::string CreateGeocodeTodo(const DatasetSpec& spec);
+extern const std::string_view kDropGeocodeTodo;
 
 /// CREATE UNLOGGED TABLE for the staging table of `spec` (dropped first).
 std::string CreateStageTable(const DatasetSpec& spec);
 std::string DropStageTable(const DatasetSpec& spec);
-/// COPY ... FROM STDIN (FORMAT binary) with the converter's columns.
+/// COPY ... FROM STDIN (FORMAT binary, FREEZE) with the converter's columns: in the transaction that created
+/// the staging table.
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
 
 // Bookkeeping (bind parameters, text format).
@@ -47,10 +74,10 @@ extern const std::string_view kMarkStaged;      // $1 load_id, $2 read, $3 loade
 extern const std::string_view kFinishLoad;      // $1 load_id, $2 inserted, $3 updated, $4 unchanged, $5 removed
 extern const std::string_view kFailLoad;        // $1 load_id, $2 error
 extern const std::string_view kCopyRejects;     // binary COPY into ref.ingest_reject
-extern const std::string_view kAnalyzeStage;    // formatted with the stage table name
 
-// Address-level geocoding (HTTP geocoders fill ref.geocode_cache before the geocode step reads it).
-extern const std::string_view kGeocodePendingAddresses;  // $1 after this hash, $2 limit -> hash, line1, city, ...
-extern const std::string_view kGeocodeCacheStore;        // $1 hashes, $2 lons, $3 lats, $4 qualities (arrays), $5
+// Address-level geocoding (HTTP geocoders fill ref.geocode_cache before the merge, which reads it).
+extern const std::string_view
+    kGeocodePendingAddresses;  // $1 after this hash, $2 limit -> hash, line1, city, ... (geocode_todo)
+extern const std::string_view kGeocodeCacheStore;  // $1 hashes, $2 lons, $3 lats, $4 qualities (arrays), $5
 
 }  // namespace rounds::ingest::sql

@@ -1,6 +1,9 @@
 #include "ingest/staging_parser.h"
 
+#include <charconv>
+
 #include "core/error.h"
+#include "ingest/text.h"
 
 namespace rounds::ingest {
 
@@ -25,6 +28,26 @@ StagingParser::StagingParser(ByteSource& source, const DatasetSpec& spec, std::o
     } catch (const core::Error& e) {
         throw core::Error(e.Kind(), source.Name() + ":1: " + e.Detail(), e.Fields());
     }
+    if (!spec.columns.empty() && spec.columns[0].type == ColumnType::kInt64) {
+        key_field_ = converter_->FieldIndex(0);
+    }
+    stats_.key_ascending = key_field_ >= 0;
+}
+
+void StagingParser::TrackKey() {
+    if (!stats_.key_ascending) {
+        return;
+    }
+    // The row converted, so the key is a valid integer; anything else ends the claim, never a wrong one.
+    const std::string_view field =
+        static_cast<size_t>(key_field_) < record_.fields.size() ? Trim(record_.fields[key_field_]) : "";
+    int64_t key = 0;
+    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), key);
+    if (ec != std::errc() || end != field.data() + field.size() || (stats_.rows_staged > 1 && key <= last_key_)) {
+        stats_.key_ascending = false;
+        return;
+    }
+    last_key_ = key;
 }
 
 bool StagingParser::NextChunk(CopyWriter& out, size_t chunk_bytes, std::vector<Reject>& rejects) {
@@ -46,6 +69,7 @@ bool StagingParser::NextChunk(CopyWriter& out, size_t chunk_bytes, std::vector<R
         if (converter_->Convert(record_, out, rejects, reject)) {
             ++stats_.rows_staged;
             stats_.warnings += rejects.size() - warnings_before;
+            TrackKey();
         } else {
             rejects.push_back(std::move(reject));
             ++stats_.rows_rejected;

@@ -19,6 +19,9 @@ struct ParseStats {
     uint64_t rows_staged = 0;    // converted to a COPY tuple
     uint64_t rows_rejected = 0;  // refused with a reason
     uint64_t warnings = 0;       // fields stored as NULL because their value was invalid
+    // The first spec column (the NPI for NPPES) of the staged rows was strictly ascending in file order: the
+    // staging table then has one row per key and the merge needs no dedupe sort.
+    bool key_ascending = true;
 };
 
 /// Read -> header -> map columns -> validate -> COPY tuples, in bounded chunks. No database here: the
@@ -38,12 +41,16 @@ class StagingParser {
     const ByteSource& Source() const { return source_; }
 
   private:
+    void TrackKey();
+
     ByteSource& source_;
     CsvReader reader_;
     std::unique_ptr<RowConverter> converter_;
     CsvRecord record_;
     ParseStats stats_;
     bool done_ = false;
+    int key_field_ = -1;  // field index of an integer first column, tracked for key_ascending
+    int64_t last_key_ = 0;
 };
 
 }  // namespace rounds::ingest

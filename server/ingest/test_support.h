@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "ingest/byte_source.h"
+#include "ingest/csv_reader.h"
 
 namespace rounds::ingest::testing {
 
@@ -73,7 +76,10 @@ inline std::vector<std::vector<std::optional<std::string>>> DecodeCopy(const std
                 row.emplace_back(std::nullopt);
                 continue;
             }
-            const ColumnType type = i == 0 ? ColumnType::kInt64 : spec.columns[static_cast<size_t>(i - 1)].type;
+            // "line" first, then the spec's columns, then row_hash where the spec has one.
+            const ColumnType type = i == 0 || static_cast<size_t>(i) > spec.columns.size()
+                                        ? ColumnType::kInt64
+                                        : spec.columns[static_cast<size_t>(i - 1)].type;
             const size_t start = p;
             std::string text;
             switch (type) {
@@ -122,6 +128,41 @@ inline size_t Col(const DatasetSpec& spec, const std::string& name) {
         }
     }
     return 0;
+}
+
+inline std::string ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// The CSV at `path` with its data records sorted by the integer in column `key` (as CMS sorts NPPES by NPI);
+/// with `repeat_first`, the first record of the sorted file appears twice. Records keep their exact bytes
+/// (quoted newlines included); lines end with LF.
+inline std::string SortedBy(const std::string& path, const std::string& key, bool repeat_first = false) {
+    FileSource src(path);
+    CsvReader reader(src, {});
+    CsvRecord rec;
+    reader.Next(rec);
+    std::string out(rec.raw);
+    out += "\n";
+    size_t col = 0;
+    while (col < rec.fields.size() && rec.fields[col] != key) {
+        ++col;
+    }
+    std::vector<std::pair<int64_t, std::string>> rows;
+    while (reader.Next(rec) == CsvStatus::kRecord) {
+        rows.emplace_back(std::stoll(std::string(rec.fields.at(col))), std::string(rec.raw));
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < rows.size(); ++i) {
+        out += rows[i].second + "\n";
+        if (i == 0 && repeat_first) {
+            out += rows[i].second + "\n";
+        }
+    }
+    return out;
 }
 
 }  // namespace rounds::ingest::testing

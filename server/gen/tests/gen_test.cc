@@ -312,6 +312,10 @@ TEST_F(GenRelease, NpisAreValidAndJoinAcrossFiles) {
         const auto& row = nppes[r];
         ASSERT_TRUE(LuhnNpi(row[0])) << row[0];
         EXPECT_TRUE(all.insert(row[0]).second) << "duplicate NPI " << row[0];
+        if (r > 1) {
+            // Sorted by NPI like the CMS file (10 digits each, so text order is numeric order).
+            EXPECT_LT(nppes[r - 1][0], row[0]) << "line " << r + 1;
+        }
         if (row[1] == "1")
             individuals.insert(row[0]);
         else if (row[1] == "2")
