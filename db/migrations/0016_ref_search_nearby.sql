@@ -90,8 +90,9 @@ CREATE TABLE ref.nearby_point (
 CREATE INDEX nearby_point_knn_idx ON ref.nearby_point USING gist (code_id, geog);
 
 CREATE TABLE ref.search_dirty (
-    id   bigserial PRIMARY KEY,
-    npis bigint[]              -- NULL: everything
+    id    bigserial PRIMARY KEY,
+    names boolean NOT NULL,    -- the name structures (ref.physician changed), else nearby (addresses, codes)
+    npis  bigint[]             -- NULL: everything
 );
 
 CREATE OR REPLACE FUNCTION ref.name_rank(search_name text, deactivation_date date, reactivation_date date)
@@ -214,29 +215,29 @@ END $$;
 -- Applies the queued changes (deferred: runs once, just before the writing transaction commits).
 CREATE OR REPLACE FUNCTION ref.flush_search_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    everything boolean;
-    dirty bigint[];
+    q record;
 BEGIN
-    WITH q AS (DELETE FROM ref.search_dirty d RETURNING d.npis AS list)
-    SELECT bool_or(q.list IS NULL), array_agg(DISTINCT x)
-      INTO everything, dirty FROM q LEFT JOIN LATERAL unnest(q.list) x ON true;
-    IF everything IS NULL THEN
-        RETURN NULL;  -- an earlier firing in this transaction already applied the queue
-    END IF;
-    IF everything THEN
-        dirty := NULL;
-    ELSE
-        dirty := array_remove(dirty, NULL);
-    END IF;
-    PERFORM ref.refresh_name_search(dirty);
-    PERFORM ref.refresh_nearby(dirty);
+    FOR q IN
+        WITH d AS (DELETE FROM ref.search_dirty d RETURNING d.names, d.npis AS list)
+        SELECT d.names, bool_or(d.list IS NULL) AS everything, array_remove(array_agg(DISTINCT x), NULL) AS dirty
+          FROM d LEFT JOIN LATERAL unnest(d.list) x ON true
+         GROUP BY d.names
+    LOOP
+        -- (An earlier firing in this transaction may have applied the queue already: then there is no row.)
+        IF q.names THEN
+            PERFORM ref.refresh_name_search(CASE WHEN q.everything THEN NULL ELSE q.dirty END);
+        ELSE
+            PERFORM ref.refresh_nearby(CASE WHEN q.everything THEN NULL ELSE q.dirty END);
+        END IF;
+    END LOOP;
     RETURN NULL;
 END $$;
 
 CREATE CONSTRAINT TRIGGER search_dirty_flush AFTER INSERT ON ref.search_dirty
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ref.flush_search_dirty();
 
--- Queues the NPIs of a statement's changed rows; more than a fifth of all physicians queues a full rebuild.
+-- Queues the NPIs of a statement's changed rows (names for ref.physician, nearby for addresses and codes); more
+-- than a fifth of all physicians queues a full rebuild of that part.
 CREATE OR REPLACE FUNCTION ref.queue_search_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changed bigint[];
@@ -252,9 +253,9 @@ BEGIN
     END IF;
     SELECT greatest(reltuples, 0) INTO total FROM pg_class WHERE oid = 'ref.physician'::regclass;
     IF cardinality(changed) > 1000 AND cardinality(changed) > total / 5 THEN
-        INSERT INTO ref.search_dirty (npis) VALUES (NULL);
+        INSERT INTO ref.search_dirty (names, npis) VALUES (TG_TABLE_NAME = 'physician', NULL);
     ELSE
-        INSERT INTO ref.search_dirty (npis) VALUES (changed);
+        INSERT INTO ref.search_dirty (names, npis) VALUES (TG_TABLE_NAME = 'physician', changed);
     END IF;
     RETURN NULL;
 END $$;
@@ -262,7 +263,7 @@ END $$;
 -- TRUNCATE of a base table (a first load may empty its targets) queues a full rebuild.
 CREATE OR REPLACE FUNCTION ref.queue_search_all() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO ref.search_dirty (npis) VALUES (NULL);
+    INSERT INTO ref.search_dirty (names, npis) VALUES (TG_TABLE_NAME = 'physician', NULL);
     RETURN NULL;
 END $$;
 
