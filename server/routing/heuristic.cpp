@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "routing/instance.h"
+#include "routing/segment.h"
 
 namespace rounds::routing::internal {
 
@@ -222,6 +223,8 @@ class Search {
             }
         }
         over_full_ = OverFull(servable);
+        warp_ = std::all_of(servable.begin(), servable.end(),
+                            [&](std::int32_t u) { return in_.WindowsEnd(u) - in_.WindowsBegin(u) == 1; });
         for (std::int32_t u : in_.Stops()) {
             const Arrival a = in_.Arrive(u, in_.DayStart() + in_.Travel(in_.Start(), u), true);
             for (std::int32_t v : in_.Stops()) {
@@ -241,6 +244,9 @@ class Search {
     bool TwoOptStrict(Route& r, std::int32_t i);
     bool SwapStrict(Route& r, std::int32_t i);
     bool RelocatePenalty(Route& r);
+    void WarpRepair(Route& r);
+    bool WarpMove(std::vector<std::int32_t>& seq, std::int32_t p);
+    void WarpRebuild(const std::vector<std::int32_t>& seq);
     void Perturb(Route& r);
     void InsertBest(Route& r, std::int32_t u);
     void DropLate(Route& r);
@@ -266,6 +272,11 @@ class Search {
     /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
     bool over_full_ = false;
     bool force_insertion_ = false;
+    /// Strict mode and every servable stop has a single window: route lateness is repaired by minimising
+    /// time warp with O(1) move evaluation (segment.h) instead of the O(m) lateness simulation.
+    bool warp_ = false;
+    std::vector<Segment> fwd_;
+    std::vector<Segment> bwd_;
 };
 
 // Feasible cheapest insertion: starting from an empty route, repeatedly insert the stop that uses the least
@@ -665,12 +676,166 @@ bool Search::RelocatePenalty(Route& r) {
     return false;
 }
 
+// Prefix and suffix summaries of the route: fwd_[k] = start + seq[0, k), bwd_[k] = seq[k, m) + end.
+void Search::WarpRebuild(const std::vector<std::int32_t>& seq) {
+    const auto m = seq.size();
+    fwd_.resize(m + 1);
+    bwd_.resize(m + 1);
+    fwd_[0] = StartSegment(in_);
+    for (std::size_t k = 0; k < m; ++k) {
+        fwd_[k + 1] = Concat(in_, fwd_[k], NodeSegment(in_, seq[k]));
+    }
+    bwd_[m] = EndSegment(in_);
+    for (std::size_t k = m; k-- > 0;) {
+        bwd_[k] = Concat(in_, NodeSegment(in_, seq[k]), bwd_[k + 1]);
+    }
+}
+
+// The best move involving position p by (time warp, travel), applied if it improves on the route: or-opt of
+// the 1-3 stops starting at p (forwards and backwards, either orientation), 2-opt reversals starting at p,
+// and swaps of p with a later stop. Every candidate is evaluated in O(1) from the prefix/suffix summaries and
+// one summary extended by a stop per target; since warp never decreases under concatenation, a scan stops
+// once that extended summary alone warps more than the best candidate.
+bool Search::WarpMove(std::vector<std::int32_t>& seq, std::int32_t p) {
+    const auto m = static_cast<std::int32_t>(seq.size());
+    auto at = [&](std::int32_t k) { return seq[static_cast<std::size_t>(k)]; };
+    auto fwd = [&](std::int32_t k) -> const Segment& { return fwd_[static_cast<std::size_t>(k)]; };
+    auto bwd = [&](std::int32_t k) -> const Segment& { return bwd_[static_cast<std::size_t>(k)]; };
+    const Segment& total = fwd(m);
+    const Segment whole = Concat(in_, total, EndSegment(in_));
+    Ticks best_warp = whole.warp;
+    Ticks best_travel = whole.travel;
+    // Move kind: 0 none, 1 relocate (len, reversed, target q), 2 reverse [p, j], 3 swap p, j.
+    std::int32_t kind = 0;
+    std::int32_t best_len = 0;
+    bool best_rev = false;
+    std::int32_t best_q = 0;
+    auto consider = [&](const Segment& s, std::int32_t k, std::int32_t len, bool rev, std::int32_t q) {
+        if (s.warp < best_warp || (s.warp == best_warp && s.travel < best_travel)) {
+            best_warp = s.warp;
+            best_travel = s.travel;
+            kind = k;
+            best_len = len;
+            best_rev = rev;
+            best_q = q;
+        }
+    };
+    for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
+        Segment seg = NodeSegment(in_, at(p));
+        Segment rev = seg;
+        for (std::int32_t k = p + 1; k < p + len; ++k) {
+            seg = Concat(in_, seg, NodeSegment(in_, at(k)));
+            rev = Concat(in_, NodeSegment(in_, at(k)), rev);
+        }
+        for (const bool reversed : {false, true}) {
+            if (reversed && len == 1) {
+                break;
+            }
+            const Segment& moved = reversed ? rev : seg;
+            // Forwards: old[0, p) + old[p+len, q) + moved + old[q, m).
+            Segment head = fwd(p);
+            for (std::int32_t q = p + len + 1; q <= m; ++q) {
+                head = Concat(in_, head, NodeSegment(in_, at(q - 1)));
+                if (head.warp > best_warp) {
+                    break;
+                }
+                consider(Concat(in_, Concat(in_, head, moved), bwd(q)), 1, len, reversed, q);
+            }
+            // Backwards: old[0, q) + moved + old[q, p) + old[p+len, m).
+            Segment tail = bwd(p + len);
+            for (std::int32_t q = p - 1; q >= 0; --q) {
+                tail = Concat(in_, NodeSegment(in_, at(q)), tail);
+                if (tail.warp > best_warp) {
+                    break;
+                }
+                consider(Concat(in_, Concat(in_, fwd(q), moved), tail), 1, len, reversed, q);
+            }
+            if (len == 1) {
+                break;
+            }
+        }
+    }
+    // 2-opt: old[0, p) + reverse(old[p, j]) + old[j+1, m).
+    {
+        Segment reversed = NodeSegment(in_, at(p));
+        for (std::int32_t j = p + 1; j < m; ++j) {
+            reversed = Concat(in_, NodeSegment(in_, at(j)), reversed);
+            if (reversed.warp > best_warp) {
+                break;
+            }
+            consider(Concat(in_, Concat(in_, fwd(p), reversed), bwd(j + 1)), 2, 0, false, j);
+        }
+    }
+    // Swap p and j: old[0, p) + old[j] + old[p+1, j) + old[p] + old[j+1, m).
+    if (p + 2 < m) {
+        const Segment a = NodeSegment(in_, at(p));
+        Segment between = NodeSegment(in_, at(p + 1));
+        for (std::int32_t j = p + 2; j < m; ++j) {
+            if (j > p + 2) {
+                between = Concat(in_, between, NodeSegment(in_, at(j - 1)));
+            }
+            if (between.warp > best_warp) {
+                break;
+            }
+            const Segment head = Concat(in_, Concat(in_, fwd(p), NodeSegment(in_, at(j))), between);
+            consider(Concat(in_, Concat(in_, head, a), bwd(j + 1)), 3, 0, false, j);
+        }
+    }
+    if (kind == 0) {
+        return false;
+    }
+    auto begin = seq.begin();
+    if (kind == 1) {
+        std::vector<std::int32_t> moved(begin + p, begin + p + best_len);
+        if (best_rev) {
+            std::reverse(moved.begin(), moved.end());
+        }
+        seq.erase(begin + p, begin + p + best_len);
+        const std::int32_t q = best_q > p ? best_q - best_len : best_q;
+        seq.insert(seq.begin() + q, moved.begin(), moved.end());
+    } else if (kind == 2) {
+        std::reverse(begin + p, begin + best_q + 1);
+    } else {
+        std::swap(seq[static_cast<std::size_t>(p)], seq[static_cast<std::size_t>(best_q)]);
+    }
+    WarpRebuild(seq);
+    return true;
+}
+
+// Lateness repair for single-window problems: best-improvement sweeps over the positions minimising (time
+// warp, travel) until the route has no warp (= no lateness), no move improves, or time is up.
+void Search::WarpRepair(Route& r) {
+    WarpRebuild(r.seq);
+    bool improved = true;
+    std::int32_t steps = 0;
+    while (improved) {
+        improved = false;
+        for (std::int32_t p = 0; p < r.Size(); ++p) {
+            while (WarpMove(r.seq, p)) {
+                improved = true;
+                if (Concat(in_, fwd_.back(), EndSegment(in_)).warp == 0) {
+                    r.Update();
+                    return;
+                }
+            }
+            if (++steps % 16 == 0 && deadline_.Passed()) {
+                r.Update();
+                return;
+            }
+        }
+    }
+    r.Update();
+}
+
 // Repairs lateness first (penalty-driven relocations), then sweeps the positions applying improving strict
 // moves around each one; a sweep costs O(m^2) move evaluations however many moves it applies. Stops
 // when a sweep, insertion of unserved stops and replacement by unserved stops all fail.
 void Search::LocalSearch(Route& r) {
     std::int32_t steps = 0;
-    while (!r.NoLateness() && RelocatePenalty(r)) {
+    if (warp_ && !r.NoLateness()) {
+        WarpRepair(r);
+    }
+    while (!warp_ && !r.NoLateness() && RelocatePenalty(r)) {
         // Checking the clock costs ~20 ns; every few moves keeps the overshoot far below a millisecond.
         if (++steps % 16 == 0 && deadline_.Passed()) {
             return;
@@ -833,8 +998,10 @@ void Search::Perturb(Route& r) {
     // Give unserved stops another chance: they compete with the removed ones for the freed time.
     if (!r.unserved.empty() && rng_.Below(2) == 0) {
         const auto i = static_cast<std::size_t>(rng_.Below(static_cast<std::int32_t>(r.unserved.size())));
-        removed.push_back(r.unserved[i]);
-        r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
+        if (servable_[static_cast<std::size_t>(r.unserved[i])] != 0) {
+            removed.push_back(r.unserved[i]);
+            r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
+        }
     }
     // Random order, or by closing time (which favours feasibility when windows are tight).
     if (rng_.Below(2) == 0) {
