@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <tuple>
@@ -42,8 +43,8 @@ class Deadline {
     std::chrono::steady_clock::time_point end_;
 };
 
-// Lexicographic objective of a candidate route: fewer unserved stops, then less penalty, then less travel.
-using Score = std::tuple<std::size_t, Ticks, Ticks>;
+// Lexicographic objective of a candidate route: less prize left unserved, then less penalty, then less travel.
+using Score = std::tuple<std::int64_t, Ticks, Ticks>;
 
 // A route (sequence of stops between start and end) with the per-position data that makes move evaluation
 // cheap. Position m = seq.size() stands for the end of the route.
@@ -110,7 +111,13 @@ class Route {
     Ticks Cost() const { return cost_.back(); }
     Ticks Penalty() const { return pen_.back(); }
     bool NoLateness() const { return late_count_ == 0; }
-    Score GetScore() const { return {unserved.size(), Penalty(), Cost()}; }
+    Score GetScore() const {
+        std::int64_t missed = 0;
+        for (std::int32_t u : unserved) {
+            missed += in_->Prize(u);
+        }
+        return {missed, Penalty(), Cost()};
+    }
 
     std::int32_t PrevNode(std::int32_t k) const { return k == 0 ? in_->Start() : seq[Idx(k - 1)]; }
     /// Node at position k; the end node (or -1 for open routes) at k == m.
@@ -252,6 +259,31 @@ class Search {
     void DropLate(Route& r);
     Route Construct(std::vector<std::int32_t> pool);
     Ticks TimeUsed(const Route& r, std::int32_t q, std::int32_t u) const;
+    /// Greedy insertion key: time used per unit of prize (less is better).
+    double PerPrize(Ticks time_used, std::int32_t u) const {
+        return static_cast<double>(time_used) / static_cast<double>(in_.Prize(u));
+    }
+    bool Exchange(Route& r);
+    /// Every other stop, nearest first (round trip travel time); built on first use.
+    const std::vector<std::int32_t>& Neighbours(std::int32_t u) {
+        if (neighbours_.empty()) {
+            neighbours_.resize(static_cast<std::size_t>(in_.NodeCount()));
+            for (std::int32_t a : in_.Stops()) {
+                std::vector<std::int32_t>& list = neighbours_[static_cast<std::size_t>(a)];
+                for (std::int32_t b : in_.Stops()) {
+                    if (b != a) {
+                        list.push_back(b);
+                    }
+                }
+                std::stable_sort(list.begin(), list.end(), [&](std::int32_t x, std::int32_t y) {
+                    return in_.Travel(a, x) + in_.Travel(x, a) < in_.Travel(a, y) + in_.Travel(y, a);
+                });
+            }
+        }
+        return neighbours_[static_cast<std::size_t>(u)];
+    }
+    static constexpr std::size_t kExchangeOffers = 6;
+    std::vector<std::vector<std::int32_t>> neighbours_;
     void Recreate(Route& r, std::vector<std::int32_t> pool);
     bool OverFull(const std::vector<std::int32_t>& servable) const;
     Route Initial();
@@ -300,7 +332,7 @@ Route Search::Construct(std::vector<std::int32_t> pool) {
     while (!pool.empty()) {
         std::size_t best_i = pool.size();
         std::int32_t best_q = -1;
-        Ticks best_key = kInfinity;
+        double best_key = std::numeric_limits<double>::infinity();
         for (std::size_t i = 0; i < pool.size();) {
             const std::int32_t u = pool[i];
             bool fits = false;
@@ -308,7 +340,7 @@ Route Search::Construct(std::vector<std::int32_t> pool) {
                 if (!r.Feasible(q, std::span(&u, 1), q)) {
                     continue;
                 }
-                const Ticks key = TimeUsed(r, q, u);
+                const double key = PerPrize(TimeUsed(r, q, u), u);
                 fits = true;
                 if (key < best_key) {
                     best_key = key;
@@ -433,11 +465,11 @@ void Search::DropLate(Route& r) {
     }
     while (!r.NoLateness() && r.Size() > 0) {
         std::int32_t best_p = 0;
-        Ticks best_pen = kInfinity;
+        auto best = std::make_pair(kInfinity, std::numeric_limits<std::int64_t>::max());
         for (std::int32_t p = 0; p < r.Size(); ++p) {
-            const Ticks pen = r.PenaltyOf(p, {}, p + 1);
-            if (pen < best_pen) {
-                best_pen = pen;
+            const auto key = std::make_pair(r.PenaltyOf(p, {}, p + 1), in_.Prize(r.seq[static_cast<std::size_t>(p)]));
+            if (key < best) {
+                best = key;
                 best_p = p;
             }
         }
@@ -447,6 +479,9 @@ void Search::DropLate(Route& r) {
 }
 
 bool Search::InsertUnserved(Route& r) {
+    // Highest prize first (stable: equal prizes keep their order, so results stay deterministic).
+    std::stable_sort(r.unserved.begin(), r.unserved.end(),
+                     [&](std::int32_t a, std::int32_t b) { return in_.Prize(a) > in_.Prize(b); });
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
         std::int32_t best_q = -1;
@@ -469,19 +504,102 @@ bool Search::InsertUnserved(Route& r) {
     return false;
 }
 
-// Serve an unserved stop instead of a served one when that shortens the route (same count served).
+// Drop one served stop (lowest prize first) and greedily insert unserved stops (least time per prize first) into
+// the freed time; kept when the route then serves more prize. This is the move that trades one stop for two
+// (or a low-prize stop for a high-prize one elsewhere in the route), which single insertions and same-position
+// replacements cannot reach. O(m) candidates, each O(U m) O(1) feasibility checks.
+bool Search::Exchange(Route& r) {
+    if (r.unserved.empty() || r.Size() == 0) {
+        return false;
+    }
+    std::vector<std::uint8_t> unserved(static_cast<std::size_t>(in_.NodeCount()), 0);
+    bool any = false;
+    for (std::int32_t u : r.unserved) {
+        if (servable_[static_cast<std::size_t>(u)] != 0) {
+            unserved[static_cast<std::size_t>(u)] = 1;
+            any = true;
+        }
+    }
+    if (!any) {
+        return false;
+    }
+    std::vector<std::int32_t> offered;
+    std::vector<std::int32_t> order(static_cast<std::size_t>(r.Size()));
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        order[k] = static_cast<std::int32_t>(k);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+        return in_.Prize(r.seq[static_cast<std::size_t>(a)]) < in_.Prize(r.seq[static_cast<std::size_t>(b)]);
+    });
+    const Score before = r.GetScore();
+    for (std::int32_t p : order) {
+        const std::int32_t v = r.seq[static_cast<std::size_t>(p)];
+        // Offer the unserved stops nearest to v: the freed time is spent around where v was.
+        offered.clear();
+        std::int64_t can_gain = 0;
+        for (std::int32_t u : Neighbours(v)) {
+            if (unserved[static_cast<std::size_t>(u)] != 0) {
+                offered.push_back(u);
+                can_gain += in_.Prize(u);
+                if (offered.size() >= kExchangeOffers) {
+                    break;
+                }
+            }
+        }
+        if (can_gain <= in_.Prize(v)) {
+            continue;
+        }
+        // Without the triangle inequality a removal can delay later stops; keep the route free of lateness.
+        if (!r.Feasible(p, {}, p + 1)) {
+            continue;
+        }
+        Route trial = r;
+        trial.Apply(p, {}, p + 1);
+        std::vector<std::int32_t> pool = offered;
+        trial.unserved.erase(
+            std::remove_if(trial.unserved.begin(), trial.unserved.end(),
+                           [&](std::int32_t u) { return std::find(pool.begin(), pool.end(), u) != pool.end(); }),
+            trial.unserved.end());
+        trial.unserved.push_back(v);
+        Recreate(trial, std::move(pool));
+        if (trial.GetScore() < before) {
+            r = std::move(trial);
+            return true;
+        }
+    }
+    return false;
+}
+
+// Serve an unserved stop instead of a run of 1-3 consecutive served stops when that gains prize, or shortens the
+// route at equal prize: the move that trades two cheap stops for one valuable one (or one for one elsewhere).
+// Each candidate is an O(1) feasibility check.
 bool Search::ReplaceWithUnserved(Route& r) {
+    const std::int32_t m = r.Size();
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
-        for (std::int32_t p = 0; p < r.Size(); ++p) {
-            const std::int32_t v = r.seq[static_cast<std::size_t>(p)];
+        if (servable_[static_cast<std::size_t>(u)] == 0) {
+            continue;
+        }
+        for (std::int32_t p = 0; p < m; ++p) {
             const std::int32_t a = r.PrevNode(p);
-            const std::int32_t b = r.NodeAt(p + 1);
-            const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - in_.Travel(a, v) - r.Arc(v, b);
-            if (delta < 0 && r.Feasible(p, std::span(&u, 1), p + 1)) {
-                r.unserved[i] = v;
-                r.Apply(p, std::span(&u, 1), p + 1);
-                return true;
+            std::int64_t run_prize = 0;
+            for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
+                run_prize += in_.Prize(r.seq[static_cast<std::size_t>(p + len - 1)]);
+                if (run_prize > in_.Prize(u)) {
+                    break;
+                }
+                const std::int32_t b = r.NodeAt(p + len);
+                const Ticks removed = r.CostTo(p + len - 1) - r.CostTo(p) +
+                                      in_.Travel(a, r.seq[static_cast<std::size_t>(p)]) +
+                                      r.Arc(r.seq[static_cast<std::size_t>(p + len - 1)], b);
+                const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - removed;
+                const bool better = in_.Prize(u) > run_prize || delta < 0;
+                if (better && r.Feasible(p, std::span(&u, 1), p + len)) {
+                    r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
+                    r.unserved.insert(r.unserved.end(), r.seq.begin() + p, r.seq.begin() + p + len);
+                    r.Apply(p, std::span(&u, 1), p + len);
+                    return true;
+                }
             }
         }
     }
@@ -859,7 +977,7 @@ void Search::LocalSearch(Route& r) {
             }
         }
         if (!improved) {
-            improved = ReplaceWithUnserved(r);
+            improved = ReplaceWithUnserved(r) || Exchange(r);
         }
     }
 }
@@ -910,12 +1028,12 @@ void Search::Recreate(Route& r, std::vector<std::int32_t> pool) {
     while (!pool.empty()) {
         std::size_t best_i = 0;
         std::int32_t best_q = -1;
-        Ticks best_key = kInfinity;
+        double best_key = std::numeric_limits<double>::infinity();
         for (std::size_t i = 0; i < pool.size(); ++i) {
             const std::int32_t u = pool[i];
             for (std::int32_t q = 0; q <= r.Size(); ++q) {
                 if (r.Feasible(q, std::span(&u, 1), q)) {
-                    const Ticks key = TimeUsed(r, q, u);
+                    const double key = PerPrize(TimeUsed(r, q, u), u);
                     if (key < best_key) {
                         best_key = key;
                         best_i = i;
