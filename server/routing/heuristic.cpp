@@ -130,6 +130,8 @@ class Route {
     Ticks RevTo(std::int32_t k) const { return rev_[Idx(k)]; }
 
     Ticks DepartureBefore(std::int32_t k) const { return k == 0 ? in_->DayStart() : dep_[Idx(k - 1)]; }
+    /// Service start at position k < m (late starts included).
+    Ticks ServiceStart(std::int32_t k) const { return start_[Idx(k)]; }
     Ticks LatestArrival(std::int32_t k) const { return latest_[Idx(k)]; }
 
     /// True when the neighbour has no lateness (only valid while NoLateness()).
@@ -230,8 +232,13 @@ class Search {
             }
         }
         over_full_ = OverFull(servable);
-        warp_ = std::all_of(servable.begin(), servable.end(),
-                            [&](std::int32_t u) { return in_.WindowsEnd(u) - in_.WindowsBegin(u) == 1; });
+        warp_ = true;
+        single_window_ = std::all_of(servable.begin(), servable.end(),
+                                     [&](std::int32_t u) { return in_.WindowsEnd(u) - in_.WindowsBegin(u) == 1; });
+        chosen_.assign(n, TimeWindow{in_.DayEnd(), in_.DayStart()});
+        for (std::int32_t u : servable) {
+            chosen_[static_cast<std::size_t>(u)] = *in_.WindowsBegin(u);
+        }
         for (std::int32_t u : in_.Stops()) {
             const Arrival a = in_.Arrive(u, in_.DayStart() + in_.Travel(in_.Start(), u), true);
             for (std::int32_t v : in_.Stops()) {
@@ -303,10 +310,41 @@ class Search {
     std::vector<std::uint8_t> servable_;
     /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
     bool over_full_ = false;
-    bool force_insertion_ = false;
     /// Strict mode and every servable stop has a single window: route lateness is repaired by minimising
     /// time warp with O(1) move evaluation (segment.h) instead of the O(m) lateness simulation.
     bool warp_ = false;
+    /// Every servable stop has exactly one window: warp 0 <=> no lateness. With several windows per stop the
+    /// warp is computed on one chosen window per stop (a restriction: warp 0 still implies no lateness), and
+    /// the choice is refreshed from the actual schedule between repair rounds.
+    bool single_window_ = false;
+    std::vector<TimeWindow> chosen_;
+    Segment Seg(std::int32_t u) const {
+        const TimeWindow& w = chosen_[static_cast<std::size_t>(u)];
+        return {in_.Service(u), 0, w.earliest, w.latest, 0, u, u};
+    }
+    /// Sets chosen_ of the route's stops to the window their current service start falls in (the window Arrive
+    /// picks; the last one when late). Returns whether any choice changed.
+    bool ChooseWindows(const Route& r) {
+        bool changed = false;
+        for (std::int32_t k = 0; k < r.Size(); ++k) {
+            const std::int32_t u = r.seq[static_cast<std::size_t>(k)];
+            const Ticks start = r.ServiceStart(k);
+            const TimeWindow* w = in_.WindowsBegin(u);
+            const TimeWindow* end = in_.WindowsEnd(u);
+            if (w == end) {
+                continue;
+            }
+            while (w + 1 != end && start > w->latest) {
+                ++w;
+            }
+            TimeWindow& slot = chosen_[static_cast<std::size_t>(u)];
+            if (slot != *w) {
+                slot = *w;
+                changed = true;
+            }
+        }
+        return changed;
+    }
     std::vector<Segment> fwd_;
     std::vector<Segment> bwd_;
 };
@@ -801,11 +839,11 @@ void Search::WarpRebuild(const std::vector<std::int32_t>& seq) {
     bwd_.resize(m + 1);
     fwd_[0] = StartSegment(in_);
     for (std::size_t k = 0; k < m; ++k) {
-        fwd_[k + 1] = Concat(in_, fwd_[k], NodeSegment(in_, seq[k]));
+        fwd_[k + 1] = Concat(in_, fwd_[k], Seg(seq[k]));
     }
     bwd_[m] = EndSegment(in_);
     for (std::size_t k = m; k-- > 0;) {
-        bwd_[k] = Concat(in_, NodeSegment(in_, seq[k]), bwd_[k + 1]);
+        bwd_[k] = Concat(in_, Seg(seq[k]), bwd_[k + 1]);
     }
 }
 
@@ -839,11 +877,11 @@ bool Search::WarpMove(std::vector<std::int32_t>& seq, std::int32_t p) {
         }
     };
     for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
-        Segment seg = NodeSegment(in_, at(p));
+        Segment seg = Seg(at(p));
         Segment rev = seg;
         for (std::int32_t k = p + 1; k < p + len; ++k) {
-            seg = Concat(in_, seg, NodeSegment(in_, at(k)));
-            rev = Concat(in_, NodeSegment(in_, at(k)), rev);
+            seg = Concat(in_, seg, Seg(at(k)));
+            rev = Concat(in_, Seg(at(k)), rev);
         }
         for (const bool reversed : {false, true}) {
             if (reversed && len == 1) {
@@ -853,7 +891,7 @@ bool Search::WarpMove(std::vector<std::int32_t>& seq, std::int32_t p) {
             // Forwards: old[0, p) + old[p+len, q) + moved + old[q, m).
             Segment head = fwd(p);
             for (std::int32_t q = p + len + 1; q <= m; ++q) {
-                head = Concat(in_, head, NodeSegment(in_, at(q - 1)));
+                head = Concat(in_, head, Seg(at(q - 1)));
                 if (head.warp > best_warp) {
                     break;
                 }
@@ -862,7 +900,7 @@ bool Search::WarpMove(std::vector<std::int32_t>& seq, std::int32_t p) {
             // Backwards: old[0, q) + moved + old[q, p) + old[p+len, m).
             Segment tail = bwd(p + len);
             for (std::int32_t q = p - 1; q >= 0; --q) {
-                tail = Concat(in_, NodeSegment(in_, at(q)), tail);
+                tail = Concat(in_, Seg(at(q)), tail);
                 if (tail.warp > best_warp) {
                     break;
                 }
@@ -875,9 +913,9 @@ bool Search::WarpMove(std::vector<std::int32_t>& seq, std::int32_t p) {
     }
     // 2-opt: old[0, p) + reverse(old[p, j]) + old[j+1, m).
     {
-        Segment reversed = NodeSegment(in_, at(p));
+        Segment reversed = Seg(at(p));
         for (std::int32_t j = p + 1; j < m; ++j) {
-            reversed = Concat(in_, NodeSegment(in_, at(j)), reversed);
+            reversed = Concat(in_, Seg(at(j)), reversed);
             if (reversed.warp > best_warp) {
                 break;
             }
@@ -886,16 +924,16 @@ bool Search::WarpMove(std::vector<std::int32_t>& seq, std::int32_t p) {
     }
     // Swap p and j: old[0, p) + old[j] + old[p+1, j) + old[p] + old[j+1, m).
     if (p + 2 < m) {
-        const Segment a = NodeSegment(in_, at(p));
-        Segment between = NodeSegment(in_, at(p + 1));
+        const Segment a = Seg(at(p));
+        Segment between = Seg(at(p + 1));
         for (std::int32_t j = p + 2; j < m; ++j) {
             if (j > p + 2) {
-                between = Concat(in_, between, NodeSegment(in_, at(j - 1)));
+                between = Concat(in_, between, Seg(at(j - 1)));
             }
             if (between.warp > best_warp) {
                 break;
             }
-            const Segment head = Concat(in_, Concat(in_, fwd(p), NodeSegment(in_, at(j))), between);
+            const Segment head = Concat(in_, Concat(in_, fwd(p), Seg(at(j))), between);
             consider(Concat(in_, Concat(in_, head, a), bwd(j + 1)), 3, 0, false, j);
         }
     }
@@ -951,7 +989,18 @@ void Search::WarpRepair(Route& r) {
 void Search::LocalSearch(Route& r) {
     std::int32_t steps = 0;
     if (warp_ && !r.NoLateness()) {
-        WarpRepair(r);
+        // Several windows per stop: repair on the windows the schedule uses, re-choose, and repeat while the
+        // choice changes (a few rounds at most).
+        for (std::int32_t round = 0; round < 4 && !r.NoLateness(); ++round) {
+            const bool changed = ChooseWindows(r);
+            if (round > 0 && !changed) {
+                break;
+            }
+            WarpRepair(r);
+            if (single_window_) {
+                break;
+            }
+        }
     }
     while (!warp_ && !r.NoLateness() && RelocatePenalty(r)) {
         // Checking the clock costs ~20 ns; every few moves keeps the overshoot far below a millisecond.
@@ -1000,11 +1049,23 @@ void Search::InsertBest(Route& r, std::int32_t u) {
             }
         }
     }
-    // Forcing a stop in only pays when the route serves (almost) every stop (the TSPTW case); when the day
-    // is over-full, the repair would almost always end by dropping a stop again, at O(m^2) cost.
-    if (best_q < 0 && !in_.AllowLateness() && !force_insertion_) {
-        r.unserved.push_back(u);
-        return;
+    // Strict mode: the position that adds the least time warp (then travel), from the prefix/suffix summaries
+    // in O(m). The repair (WarpRepair, then DropLate) decides which stops stay: on an over-full day the
+    // forced stop often replaces others, which is how the selection changes.
+    if (best_q < 0 && warp_) {
+        ChooseWindows(r);
+        WarpRebuild(r.seq);
+        auto best = std::make_pair(kInfinity, kInfinity);
+        const Segment node = Seg(u);
+        for (std::int32_t q = 0; q <= r.Size(); ++q) {
+            const Segment s =
+                Concat(in_, Concat(in_, fwd_[static_cast<std::size_t>(q)], node), bwd_[static_cast<std::size_t>(q)]);
+            const auto key = std::make_pair(s.warp, s.travel);
+            if (key < best) {
+                best = key;
+                best_q = q;
+            }
+        }
     }
     if (best_q < 0) {
         auto best = std::make_pair(kInfinity, kInfinity);
@@ -1059,7 +1120,7 @@ void Search::Perturb(Route& r) {
     if (m < 2) {
         return;
     }
-    force_insertion_ = r.unserved.size() <= 1;
+
     // At least 3: removing 2 stops from small routes mostly leads back to the same local optimum.
     const std::int32_t max_k = std::clamp(m / 8, 3, 12);
     const std::int32_t k = 2 + rng_.Below(max_k - 1);
