@@ -207,56 +207,6 @@ TEST(SegmentTest, MoveEvaluationEqualsFullRecomputation) {
     }
 }
 
-// Stops with several windows are repaired on one chosen window each: zero warp on any choice of windows must
-// mean the real schedule (which may use other windows) is on time.
-TEST(SegmentTest, ZeroWarpOnChosenWindowsIsFeasible) {
-    std::int32_t zero = 0;
-    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
-        Problem p = RandomSingleWindow(seed, 10, seed % 2 == 0);
-        Lcg rng(seed * 13);
-        // A second window per stop, before or after the first.
-        for (std::size_t i = 1; i < p.stops.size(); ++i) {
-            const TimeWindow w = p.stops[i].windows[0];
-            const Ticks shift = rng.Between(80, 200) * kTicksPerSecond;
-            p.stops[i].windows.push_back(rng.Between(0, 1) == 0 ? TimeWindow{w.earliest + shift, w.latest + shift}
-                                                                : TimeWindow{w.earliest - shift, w.latest - shift});
-        }
-        const Instance in(p, false);
-        for (std::int32_t trial = 0; trial < 20; ++trial) {
-            std::vector<std::int32_t> order = Shuffled(rng, 10);
-            if (trial % 2 == 0) {
-                std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
-                    return p.stops[static_cast<std::size_t>(a)].windows[0].earliest <
-                           p.stops[static_cast<std::size_t>(b)].windows[0].earliest;
-                });
-            }
-            Segment s = StartSegment(in);
-            for (std::int32_t u : order) {
-                const TimeWindow* first = in.WindowsBegin(u);
-                const auto count = in.WindowsEnd(u) - first;
-                if (count == 0) {
-                    s.warp += 1;  // no window left after clipping to the day: never zero warp
-                    continue;
-                }
-                // Mostly the window the stop was planted in (so that some orders have zero warp), else any.
-                TimeWindow w = first[rng.Between(0, count - 1)];
-                for (const TimeWindow* c = first; c != in.WindowsEnd(u) && rng.Between(0, 3) != 0; ++c) {
-                    if (c->earliest == p.stops[static_cast<std::size_t>(u)].windows[0].earliest) {
-                        w = *c;
-                    }
-                }
-                s = Concat(in, s, Segment{in.Service(u), 0, w.earliest, w.latest, 0, u, u});
-            }
-            s = Concat(in, s, EndSegment(in));
-            if (s.warp == 0) {
-                ++zero;
-                EXPECT_TRUE(ScheduleRoute(p, order).feasible) << "seed " << seed << " trial " << trial;
-            }
-        }
-    }
-    EXPECT_GT(zero, 10);
-}
-
 // Lateness repair by time warp (single-window stops) must end with routes that never break a window, including
 // when the stops are given in an order that is late almost everywhere.
 TEST(SegmentTest, WarpRepairedSolutionsAreFeasible) {
