@@ -41,6 +41,10 @@ struct StopInput {
     std::vector<Window> windows;
     /// Client's own label or id, echoed back (at most 200 characters).
     std::string ref;
+    /// Value of serving the stop (routing::Stop::prize, >= 1): when not every stop fits, the optimiser keeps
+    /// the stops with the highest total. Not part of the /optimize body (every stop counts 1 there); plan my
+    /// day sets it from the target score.
+    std::int64_t prize = 1;
 };
 
 struct OptimizeInput {

@@ -1,5 +1,6 @@
 #include "routeplan/service.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -112,6 +113,15 @@ std::int64_t Round(double seconds) {
     return static_cast<std::int64_t>(std::llround(seconds));
 }
 
+// Plan my day maximises the total target score of the visits: the optimiser's prize is the score in hundredths
+// plus 1 (prizes must be >= 1, and a target without score still counts a little).
+std::int64_t PrizeOfScore(double score) {
+    if (!std::isfinite(score) || score <= 0) {
+        return 1;
+    }
+    return 1 + static_cast<std::int64_t>(std::llround(std::min(score, 1e9) * 100.0));
+}
+
 struct NpiInfo {
     bool known = false;
     std::string name;
@@ -168,6 +178,7 @@ Computed Compute(const RoutePlanSettings& settings, const OptimizeInput& in, con
         const StopInput& s = in.stops[stops[k].index];
         routing::Stop& node = p.stops[static_cast<std::size_t>(first_stop) + k];
         node.service = s.duration_seconds * routing::kTicksPerSecond;
+        node.prize = s.prize;
         for (const Window& w : s.windows) {
             node.windows.push_back({(w.start - in.start_time) * routing::kTicksPerSecond,
                                     (w.end - in.start_time) * routing::kTicksPerSecond});
@@ -551,6 +562,7 @@ asio::awaitable<std::pair<json::object, bool>> RoutePlanService::PlanDay(const h
             stop.point = GeoPoint{r.GetDouble(i, 2), r.GetDouble(i, 3)};
             stop.duration_seconds = in.visit_seconds;
             stop.ref = std::string(r.GetOpt(i, 4).value_or(""));  // the account, when there is one
+            stop.prize = PrizeOfScore(r.GetDouble(i, 1));
             // Office hours: the visit must start and end inside them.
             for (const auto& [open, close] : ParseBestHours(r.Get(i, 5))) {
                 const std::int64_t latest_start = midnight + close * 60 - in.visit_seconds;

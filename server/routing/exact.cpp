@@ -74,13 +74,19 @@ std::vector<std::int32_t> SolveExactOrder(const Instance& instance) {
         }
     }
 
-    // Best complete route, compared as (served count desc, penalty, cost, end time); -1 = the empty route.
+    // Total prize of each subset (built from the subset without its lowest stop).
+    std::vector<std::int64_t> prize_of(masks, 0);
+    for (std::size_t mask = 1; mask < masks; ++mask) {
+        prize_of[mask] =
+            prize_of[mask & (mask - 1)] + instance.Prize(nodes[static_cast<std::size_t>(std::countr_zero(mask))]);
+    }
+    // Best complete route, compared as (prize served desc, penalty, cost, end time); -1 = the empty route.
     const Ticks empty_end = instance.Closed() ? instance.DayStart() + instance.Travel(instance.Start(), instance.End())
                                               : instance.DayStart();
     const Ticks empty_cost = instance.Closed() ? instance.Travel(instance.Start(), instance.End()) : 0;
     std::int32_t best_label = -1;
-    auto best_key = std::make_tuple(instance.AllowLateness() && k > 0 ? 1 : 0, instance.EndPenalty(empty_end),
-                                    empty_cost, empty_end);
+    auto best_key = std::make_tuple(std::int64_t{instance.AllowLateness() && k > 0 ? 1 : 0},
+                                    instance.EndPenalty(empty_end), empty_cost, empty_end);
 
     // Masks only grow along transitions, so numeric order processes every state after all its predecessors.
     for (std::size_t mask = 1; mask < masks; ++mask) {
@@ -98,7 +104,7 @@ std::vector<std::int32_t> SolveExactOrder(const Instance& instance) {
                 if (end_penalty < kInfinity && (!instance.AllowLateness() || served == k)) {
                     const Ticks cost =
                         current.cost + (instance.Closed() ? instance.Travel(last_node, instance.End()) : 0);
-                    const auto key = std::make_tuple(-served, current.penalty + end_penalty, cost, end_time);
+                    const auto key = std::make_tuple(-prize_of[mask], current.penalty + end_penalty, cost, end_time);
                     if (key < best_key) {
                         best_key = key;
                         best_label = id;

@@ -13,11 +13,13 @@ Instance::Instance(const Problem& problem, bool allow_lateness)
     const auto n = static_cast<std::size_t>(n_);
     service_.resize(n);
     weight_.resize(n);
+    prize_.resize(n);
     window_offset_.assign(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const Stop& stop = problem.stops[i];
         service_[i] = stop.service;
         weight_[i] = stop.lateness_weight;
+        prize_[i] = stop.prize;
         window_offset_[i] = windows_.size();
         const auto node = static_cast<std::int32_t>(i);
         if (node == start_ || node == end_) {

@@ -36,6 +36,8 @@ class Instance {
     }
     Ticks Service(std::int32_t node) const { return service_[static_cast<std::size_t>(node)]; }
     Ticks Weight(std::int32_t node) const { return weight_[static_cast<std::size_t>(node)]; }
+    /// Stop::prize (value of serving the stop).
+    std::int64_t Prize(std::int32_t node) const { return prize_[static_cast<std::size_t>(node)]; }
     std::int32_t Start() const { return start_; }
     /// -1 for an open route.
     std::int32_t End() const { return end_; }
@@ -102,6 +104,7 @@ class Instance {
     const Ticks* travel_;
     std::vector<Ticks> service_;
     std::vector<Ticks> weight_;
+    std::vector<std::int64_t> prize_;
     std::vector<std::size_t> window_offset_;
     std::vector<TimeWindow> windows_;
     std::vector<std::int32_t> stops_;

@@ -88,6 +88,9 @@ void ValidateProblem(const Problem& problem) {
         if (stop.service < 0 || stop.service > kMaxTicks) {
             Fail(prefix + ".service: must be in [0, 2^50], got " + std::to_string(stop.service));
         }
+        if (stop.prize < 1 || stop.prize > kMaxPrize) {
+            Fail(prefix + ".prize: must be in [1, 2^40], got " + std::to_string(stop.prize));
+        }
         if (stop.lateness_weight < 0) {
             Fail(prefix + ".lateness_weight: must be >= 0, got " + std::to_string(stop.lateness_weight));
         }

@@ -47,7 +47,14 @@ struct Stop {
     std::vector<TimeWindow> windows;
     /// Weight of each tick of lateness in Solve's allow_lateness mode (>= 0). Unused otherwise.
     std::int32_t lateness_weight = 1;
+    /// Value of serving the stop, in [1, kMaxPrize]. When not every stop fits, the solver maximises the total
+    /// prize of the stops it serves (then minimises travel); with the default 1 everywhere that is "serve as
+    /// many stops as possible". Plan my day passes the target score.
+    std::int64_t prize = 1;
 };
+
+/// Upper bound of Stop::prize (sums over 10^5 stops stay far from int64 overflow).
+inline constexpr std::int64_t kMaxPrize = std::int64_t{1} << 40;
 
 /// One day's routing problem: node 0..n-1, a travel-time matrix, where to start and (optionally) end.
 ///

@@ -65,6 +65,10 @@ TEST(ValidateProblemTest, NamesTheBadField) {
     EXPECT_THAT(ErrorOf(p), HasSubstr("end: node 7"));
 
     p = TwoNodes();
+    p.stops[1].prize = 0;
+    EXPECT_THAT(ErrorOf(p), HasSubstr("stops[1].prize: must be in [1, 2^40], got 0"));
+
+    p = TwoNodes();
     p.day_end = -1;
     EXPECT_THAT(ErrorOf(p), HasSubstr("day_end"));
 }

@@ -64,7 +64,7 @@ enum class UnservedReason : std::uint8_t {
     /// can, but then the route cannot finish by day_end.
     kEndsAfterDayEnd,
     /// Feasible on its own, but not together with the stops that were chosen (the objective prefers serving
-    /// more stops; the solver found no order serving this one as well).
+    /// more prize; the solver found no order serving this one as well).
     kConflictsWithRoute,
 };
 
@@ -80,7 +80,8 @@ struct UnservedStop {
 
 /// Result of Solve or ScheduleRoute.
 ///
-/// Objective, in order of priority: (1) serve as many stops as possible within their windows (with
+/// Objective, in order of priority: (1) serve the largest total Stop::prize within the windows (with the default
+/// prize 1: as many stops as possible; with
 /// allow_lateness: serve all, minimise weighted lateness); (2) minimise total travel time; (3) minimise the
 /// route duration (which also minimises waiting).
 struct Solution {

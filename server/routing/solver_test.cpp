@@ -68,11 +68,16 @@ Problem RandomProblem(std::uint64_t seed, std::int32_t stops, bool windows, bool
     return p;
 }
 
-// (-served, lateness, travel) of the best order, by enumerating every sequence of distinct stops.
+// (-prize served, lateness, travel) of the best order, by enumerating every sequence of distinct stops. With
+// the default prize 1 the first component is minus the number of stops served.
 using Key = std::tuple<std::int64_t, Ticks, Ticks>;
 
-Key KeyOf(const Solution& s) {
-    return {-static_cast<std::int64_t>(s.visits.size()), s.weighted_lateness, s.total_travel};
+Key KeyOf(const Problem& p, const Solution& s) {
+    std::int64_t prize = 0;
+    for (const Visit& v : s.visits) {
+        prize += p.stops[static_cast<std::size_t>(v.node)].prize;
+    }
+    return {-prize, s.weighted_lateness, s.total_travel};
 }
 
 void Enumerate(const Problem& p, std::vector<std::int32_t>& order, std::vector<bool>& used, bool allow_lateness,
@@ -83,7 +88,7 @@ void Enumerate(const Problem& p, std::vector<std::int32_t>& order, std::vector<b
         return;  // extending an order that already breaks a window cannot repair it
     }
     if (!allow_lateness || s.unserved.empty()) {
-        best = std::min(best, KeyOf(s));
+        best = std::min(best, KeyOf(p, s));
     }
     for (std::int32_t node = 0; node < p.node_count; ++node) {
         if (used[static_cast<std::size_t>(node)] || node == p.start || (p.end && node == *p.end)) {
@@ -126,7 +131,7 @@ TEST(SolveTest, ExactMatchesBruteForceWithoutWindows) {
         const Problem p = RandomProblem(seed, 5 + static_cast<std::int32_t>(seed % 3), false);
         const Solution s = Solve(p, {});
         EXPECT_TRUE(s.proven_optimal);
-        EXPECT_EQ(KeyOf(s), BruteForce(p, false)) << "seed " << seed;
+        EXPECT_EQ(KeyOf(p, s), BruteForce(p, false)) << "seed " << seed;
         ExpectConsistent(p, s);
     }
 }
@@ -135,7 +140,7 @@ TEST(SolveTest, ExactMatchesBruteForceWithWindows) {
     for (std::uint64_t seed = 10; seed <= 19; ++seed) {
         const Problem p = RandomProblem(seed, 5 + static_cast<std::int32_t>(seed % 4), true);
         const Solution s = Solve(p, {});
-        EXPECT_EQ(KeyOf(s), BruteForce(p, false)) << "seed " << seed;
+        EXPECT_EQ(KeyOf(p, s), BruteForce(p, false)) << "seed " << seed;
         ExpectConsistent(p, s);
     }
 }
@@ -144,8 +149,109 @@ TEST(SolveTest, ExactMatchesBruteForceOpenRoutes) {
     for (std::uint64_t seed = 30; seed <= 35; ++seed) {
         const Problem p = RandomProblem(seed, 6, seed % 2 == 0, /*closed=*/false);
         const Solution s = Solve(p, {});
-        EXPECT_EQ(KeyOf(s), BruteForce(p, false)) << "seed " << seed;
+        EXPECT_EQ(KeyOf(p, s), BruteForce(p, false)) << "seed " << seed;
         ExpectConsistent(p, s);
+    }
+}
+
+// Random prizes on a short day: the optimum is the most valuable subset, not the largest.
+Problem PrizeProblem(std::uint64_t seed, std::int32_t stops) {
+    Problem p = RandomProblem(seed, stops, seed % 3 == 0);
+    TestRng rng(seed * 31);
+    p.day_end = (seed % 3 == 0 ? 6 : 2) * 60 * kMinute;
+    for (std::size_t i = 1; i < p.stops.size(); ++i) {
+        p.stops[i].prize = rng.Between(1, 100);
+    }
+    return p;
+}
+
+TEST(SolveTest, ExactMatchesBruteForceWithPrizes) {
+    std::int32_t not_largest = 0;
+    for (std::uint64_t seed = 200; seed <= 211; ++seed) {
+        const Problem p = PrizeProblem(seed, 5 + static_cast<std::int32_t>(seed % 3));
+        const Solution s = Solve(p, {});
+        EXPECT_TRUE(s.proven_optimal);
+        EXPECT_EQ(KeyOf(p, s), BruteForce(p, false)) << "seed " << seed;
+        ExpectConsistent(p, s);
+        // How often the most valuable subset is not a largest one (the prizes make a difference).
+        Problem unit = p;
+        for (Stop& stop : unit.stops) {
+            stop.prize = 1;
+        }
+        const std::size_t largest = Solve(unit, {}).visits.size();
+        not_largest += largest > s.visits.size() ? 1 : 0;
+    }
+    EXPECT_GT(not_largest, 0);
+}
+
+TEST(SolveTest, HeuristicMaximisesPrizeOnSmallInstances) {
+    std::int32_t hits = 0;
+    for (std::uint64_t seed = 220; seed <= 231; ++seed) {
+        const Problem p = PrizeProblem(seed, 8 + static_cast<std::int32_t>(seed % 5));
+        SolveOptions exact;
+        exact.method = SolverMethod::kExact;
+        SolveOptions heuristic;
+        heuristic.method = SolverMethod::kHeuristic;
+        heuristic.time_limit = std::chrono::milliseconds(0);
+        heuristic.max_iterations = 300;
+        const Solution optimum = Solve(p, exact);
+        const Solution found = Solve(p, heuristic);
+        ExpectConsistent(p, found);
+        EXPECT_GE(KeyOf(p, found), KeyOf(p, optimum)) << "seed " << seed;
+        hits += KeyOf(p, found) == KeyOf(p, optimum) ? 1 : 0;
+    }
+    EXPECT_GE(hits, 10);
+}
+
+// One valuable stop far away or two cheap ones near home: the day fits either, not all three.
+TEST(SolveTest, PrizeNotCountIsMaximised) {
+    Problem p;
+    p.node_count = 4;
+    const Ticks h = 60 * kMinute;
+    // 0 = home, 1 and 2 near home, 3 far (40 minutes away).
+    p.travel = {0,
+                2 * kMinute,
+                2 * kMinute,
+                40 * kMinute,  //
+                2 * kMinute,
+                0,
+                2 * kMinute,
+                41 * kMinute,  //
+                2 * kMinute,
+                2 * kMinute,
+                0,
+                41 * kMinute,  //
+                40 * kMinute,
+                41 * kMinute,
+                41 * kMinute,
+                0};
+    p.stops.resize(4);
+    p.start = 0;
+    p.end = 0;
+    p.day_start = 8 * h;
+    p.day_end = 10 * h;
+    for (std::size_t i = 1; i < 4; ++i) {
+        p.stops[i].service = 30 * kMinute;
+    }
+    for (SolverMethod method : {SolverMethod::kExact, SolverMethod::kHeuristic}) {
+        SolveOptions options;
+        options.method = method;
+        options.time_limit = std::chrono::milliseconds(0);
+        p.stops[3].prize = 1;
+        Solution s = Solve(p, options);
+        EXPECT_EQ(s.visits.size(), 2U);  // equal prizes: the two near stops
+        p.stops[1].prize = 30;
+        p.stops[2].prize = 30;
+        p.stops[3].prize = 90;
+        s = Solve(p, options);
+        ASSERT_EQ(s.visits.size(), 1U);
+        EXPECT_EQ(s.visits[0].node, 3);
+        ASSERT_EQ(s.unserved.size(), 2U);
+        EXPECT_EQ(s.unserved[0].reason, UnservedReason::kConflictsWithRoute);
+        p.stops[3].prize = 59;  // 30 + 30 > 59: the near pair again
+        s = Solve(p, options);
+        EXPECT_EQ(s.visits.size(), 2U);
+        p.stops[1].prize = p.stops[2].prize = p.stops[3].prize = 1;
     }
 }
 
@@ -156,7 +262,7 @@ TEST(SolveTest, ExactMatchesBruteForceWithLateness) {
         options.allow_lateness = true;
         const Solution s = Solve(p, options);
         EXPECT_TRUE(s.unserved.empty());
-        EXPECT_EQ(KeyOf(s), BruteForce(p, true)) << "seed " << seed;
+        EXPECT_EQ(KeyOf(p, s), BruteForce(p, true)) << "seed " << seed;
     }
 }
 
@@ -361,7 +467,7 @@ TEST(SolveTest, DistinctEndNode) {
         EXPECT_NE(v.node, 3);
         EXPECT_NE(v.node, 0);
     }
-    EXPECT_EQ(KeyOf(s), BruteForce(p, false));
+    EXPECT_EQ(KeyOf(p, s), BruteForce(p, false));
 }
 
 // An over-full day (far more stops than fit) is built by feasible insertion: never late, every left-out stop

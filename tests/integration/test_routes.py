@@ -508,6 +508,60 @@ def test_plan_my_day(srv, people, targeting):
     assert other.status_code == 201 and other.json()["candidates"] == 0
 
 
+SCORE_NPIS = {k: npi_with_check_digit(f"1777778{i:02d}") for i, k in enumerate(["near_a", "near_b", "far_high"])}
+
+
+def test_plan_day_maximises_total_score_not_visits(srv, people, targeting):
+    """Two low-score targets near home or one high-score target far away: a 2-hour day fits either, not all
+    three. Plan my day keeps the high-score one (score 90 > 30 + 30) and goes back to the near pair when the
+    scores are equal."""
+    org = targeting
+    n = SCORE_NPIS
+    coords = {"near_a": (39.995, -75.0), "near_b": (40.0, -75.006), "far_high": (40.135, -75.0)}
+    physicians = ", ".join(f"({n[k]}, 1, 'Doc', '{k}', 1, 1)" for k in n)
+    members = ", ".join(f"('{org}', (SELECT id FROM crm.territory WHERE org_id = '{org}' AND name = 'Mine'), {n[k]}, "
+                        f"{i + 1}, '19001', {coords[k][0]}, {coords[k][1]})" for i, k in enumerate(n))
+    metrics = ", ".join(f"('{org}', (SELECT id FROM m), 2023, {n[k]}, 10, 0, 0, 0, 0, 0, false, 5, "
+                        f"{90 if k == 'far_high' else 30})" for k in n)
+    psql_checked(OWNER_URL, f"""
+        SET rounds.admin = 'on';
+        DELETE FROM ref.physician WHERE npi IN ({", ".join(n.values())});
+        INSERT INTO ref.physician (npi, entity_type, first_name, last_name, release_id, first_release_id)
+        VALUES {physicians};
+        INSERT INTO crm.market (org_id, name, hcpcs_codes) VALUES ('{org}', 'Score market', '{{27447}}');
+        INSERT INTO mkt.territory_member (org_id, territory_id, npi, address_id, zip5, lat, lng) VALUES {members};
+        WITH m AS (SELECT id FROM crm.market WHERE org_id = '{org}' AND name = 'Score market')
+        INSERT INTO mkt.market_metric (org_id, market_id, data_year, npi, volume, cost_cents, own_volume,
+                                       competitor_volume, competitor_payments_cents, own_payments_cents, affiliated,
+                                       decile_national, score) VALUES {metrics};
+    """)
+    market = psql(OWNER_URL, f"SET rounds.admin = 'on'; SELECT id FROM crm.market WHERE org_id = '{org}' "
+                             "AND name = 'Score market'")
+    token = people["rep"]["token"]
+    home = {"lat": 40.0, "lng": -75.0}
+
+    def plan(date):
+        body = {"date": date, "start": home, "end": home, "start_time": f"{date}T08:00:00Z", "hours": 2,
+                "visit_minutes": 45, "market_id": market}
+        r = requests.post(srv.url("/api/v1/routes/plan-day"), headers=bearer(token), json=body, timeout=60)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    first = plan("2026-12-15")
+    assert first["candidates"] == 3, first
+    assert [s["npi"] for s in first["stops"]] == [n["far_high"]]
+    assert sorted((u["npi"], u["reason"]) for u in first["unplaced"]) == sorted(
+        [(n["near_a"], "conflicts_with_route"), (n["near_b"], "conflicts_with_route")])
+    # Equal scores: more visits is more score, so the near pair is planned (a later date, after the planned call
+    # of the first plan has stopped counting as a recent visit).
+    psql_checked(OWNER_URL, f"SET rounds.admin = 'on'; UPDATE mkt.market_metric SET score = 30 "
+                            f"WHERE org_id = '{org}' AND npi = {n['far_high']}")
+    second = plan("2027-01-20")
+    assert second["candidates"] == 3, second
+    assert {s["npi"] for s in second["stops"]} == {n["near_a"], n["near_b"]}
+    assert [u["npi"] for u in second["unplaced"]] == [n["far_high"]]
+
+
 @pytest.mark.parametrize("mutate,field", [
     (lambda b: b.pop("hours"), "hours"),
     (lambda b: b.update(hours=30), "hours"),
