@@ -133,6 +133,10 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
     plan.push_back({m.name + ".upsert", upsert, true, false, m.counts});
 
     if (!m.removal_scope.empty()) {
+        // The upsert may have just written most of the table inside this transaction, where autovacuum cannot
+        // see it: without fresh statistics the removal's semi-join is planned for an empty table (a nested loop
+        // over the whole stage per row: hours for the secondary locations of 5M physicians).
+        plan.push_back({m.name + ".analyze_target", "ANALYZE " + m.target});
         std::vector<std::string> match;
         for (const std::string& k : m.keys) {
             match.push_back("s." + k + " = t." + k);
