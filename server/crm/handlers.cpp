@@ -323,7 +323,10 @@ http::Handler Handlers::Import(std::string kind) const {
             }
             dry_run = value == "true";
         }
-        auto result = co_await Svc(s).Import(Who(req), kind, std::move(req.body), dry_run, Client(req));
+        if (req.body_reader == nullptr) {
+            throw core::Error(core::ErrorKind::kInternal, "the import route must stream its body");
+        }
+        auto result = co_await Svc(s).Import(Who(req), kind, *req.body_reader, dry_run, Client(req));
         bool has_errors = !result.applied && !dry_run;
         co_return Response::Json(result.applied ? 201 : has_errors ? 422 : 200, std::move(result.json));
     };

@@ -110,17 +110,24 @@ class CrmService {
     boost::asio::awaitable<ExportFile> SunshineExport(const http::Principal& who, int year, auth::ClientInfo client);
 
     /// CSV import (import.cpp) of accounts, call plans or past calls keyed by NPI: creates or updates, one
-    /// transaction, every bad line reported (line, field, why); with errors or dry_run nothing is kept.
+    /// transaction, every bad line reported (line, field, why; the first kMaxReportedErrors, and how many more);
+    /// with errors or dry_run nothing is kept. The body is read from `body` as it arrives and written in batches:
+    /// memory does not grow with the file.
     struct ImportResult {
         std::string json;
         bool applied = false;
     };
-    boost::asio::awaitable<ImportResult> Import(const http::Principal& who, std::string kind, std::string csv,
+    static constexpr size_t kMaxReportedErrors = 1000;
+    boost::asio::awaitable<ImportResult> Import(const http::Principal& who, std::string kind, http::BodyReader& body,
                                                 bool dry_run, auth::ClientInfo client);
     /// Undoes a whole import from its journal (created rows soft-deleted, updated rows restored); refused when a
     /// touched row changed since.
     boost::asio::awaitable<Written> RevertImport(const http::Principal& who, std::string id, auth::ClientInfo client);
     boost::asio::awaitable<Written> GetImport(const http::Principal& who, std::string id);
+
+    /// The largest import body (--import-body-limit); the import routes stream up to it.
+    void SetImportBodyLimit(uint64_t bytes) { import_body_limit_ = bytes; }
+    uint64_t ImportBodyLimit() const { return import_body_limit_; }
 
     db::Pool& Pool() { return pool_; }
     const std::string& StorageDir() const { return storage_dir_; }
@@ -133,6 +140,14 @@ class CrmService {
 
   private:
     struct Draft;
+    struct ImportRun;
+    struct CsvLine;
+    /// One line of an import: create (returns true) or update (false) the row of its natural key; throws
+    /// core::Error naming the field for a bad line, db::SqlError when the database refused it.
+    boost::asio::awaitable<bool> ImportLine(db::Lease& lease, ImportRun& run, const CsvLine& line);
+    /// One batch of lines inside a savepoint; lines run without a savepoint of their own unless the database
+    /// refuses one of them, then the batch is rolled back and run again line by line.
+    boost::asio::awaitable<void> ImportBatch(db::Lease& lease, ImportRun& run, const std::vector<CsvLine>& batch);
     boost::asio::awaitable<Settings> LoadSettings(db::Lease& lease, const tenancy::Scope& scope);
     boost::asio::awaitable<void> CheckRefs(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                            const boost::json::object& fields);
@@ -154,6 +169,7 @@ class CrmService {
 
     db::Pool& pool_;
     std::string storage_dir_;
+    uint64_t import_body_limit_ = uint64_t{1} << 30;
 };
 
 }  // namespace rounds::crm

@@ -28,6 +28,10 @@ struct EntitySql {
     db::Statement remove;        // $1 org, $2 id → version
     db::Statement ref_check;     // $1 org, $2 uuid[] → ids visible to the caller
     db::Statement set_import;    // $1 org, $2 id, $3 import id → version (tables with import_id)
+    /// $1 org, $2 id, $3 import id, $4 table, $5 row before (jsonb, NULL when created) → version. Marks the row
+    /// with the import and journals it in one round trip: the first touch of a row in an import writes its
+    /// journal line (with `before`), a later touch only moves that line's after_version.
+    db::Statement journal_import;
     /// "field" or "-field" → $1 org, $2 filter jsonb, $3 owner, $4 from, $5 to, $6 after value, $7 after id,
     /// $8 limit → json, sort value, id
     std::map<std::string, db::Statement, std::less<>> list;

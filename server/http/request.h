@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -24,6 +25,20 @@ class Headers {
 
 struct Route;
 
+/// The body of a request to a route that streams its body (Route::stream_body_limit > 0): the handler reads it
+/// while it arrives instead of the server buffering all of it first, so memory stays bounded by what the handler
+/// keeps. Reads must not overlap. A body the handler leaves unread closes the connection after the response.
+class BodyReader {
+  public:
+    virtual ~BodyReader() = default;
+    /// Appends the next bytes of the body (at most `max`) to `out`; returns false, appending nothing, once the
+    /// body has ended. Throws core::Error: kPayloadTooLarge past the route's limit (→ 413 problem+json),
+    /// kInvalid when the client stalls past the body timeout or the upload is malformed or cut off.
+    virtual boost::asio::awaitable<bool> Read(std::string& out, size_t max) = 0;
+    /// Body bytes received so far.
+    virtual uint64_t Received() const = 0;
+};
+
 /// The authenticated caller, set by the authentication middleware from a verified access token. Handlers
 /// of tenant data take the organisation from here, never from the request body.
 struct Principal {
@@ -40,7 +55,8 @@ struct Request {
     std::string path;                                        // percent-decoded path
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     Headers headers;
-    std::string body;
+    std::string body;                   // empty for streamed routes: read `body_reader` instead
+    BodyReader* body_reader = nullptr;  // set only for routes with Route::stream_body_limit > 0
     std::string remote_addr;
     std::string request_id;
     std::map<std::string, std::string, std::less<>> path_params;

@@ -77,8 +77,8 @@ class Api:
         self.h = bearer(user["token"])
 
     def req(self, method, path, json=None, headers=None, **kw):
-        return requests.request(method, self.srv.url(path), json=json, headers={**self.h, **(headers or {})},
-                                timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return requests.request(method, self.srv.url(path), json=json, headers={**self.h, **(headers or {})}, **kw)
 
     def get(self, path, **kw):
         return self.req("GET", path, **kw)

@@ -5,13 +5,17 @@ import base64
 import concurrent.futures
 import csv
 import io
+import os
+import subprocess
+import threading
+import time
 import uuid
 
 import openpyxl
 import pytest
 
 from conftest import OWNER_URL, Server, psql
-from crm_helpers import FAST, Api, cid, make_world, setup_org_catalogue
+from crm_helpers import FAST, Api, cid, make_npi, make_world, setup_org_catalogue
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64).decode()
 
@@ -649,6 +653,154 @@ def test_import_accounts_dry_run_reports_every_bad_line_then_apply_and_revert(re
     problem(rep.post(f"/api/v1/imports/{res['import_id']}/revert"), 409)
     audit = admin.get("/api/v1/admin/audit?action=crm.import&limit=50").json()["items"]
     assert any(e["target_id"] == res["import_id"] for e in audit)
+
+
+def seed_many_physicians(count, prefix):
+    """`count` public physicians by COPY (too many for one INSERT statement). Returns their NPIs."""
+    npis = [make_npi(f"{prefix}{i:07d}") for i in range(count)]
+    phys = "".join(f"{n}\t1\tBulk{i}\tJo\tCA\tTown\t1\t1\n" for i, n in enumerate(npis))
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", OWNER_URL, "-c",
+                    "CREATE TEMP TABLE p (LIKE ref.physician INCLUDING DEFAULTS); "
+                    "COPY p (npi, entity_type, last_name, first_name, practice_state, practice_city, release_id, "
+                    "first_release_id) FROM STDIN; "
+                    "INSERT INTO ref.physician SELECT * FROM p ON CONFLICT (npi) DO NOTHING"],
+                   input=phys, check=True, capture_output=True, text=True)
+    return npis
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class RssSampler:
+    """The peak resident set size of a process while a block runs (sampled every 20 ms)."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+
+    def __enter__(self):
+        self.base = rss_kib(self.pid)
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_kib(self.pid))
+            time.sleep(0.02)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+        self.peak = max(self.peak, rss_kib(self.pid))
+        self.growth_mib = (self.peak - self.base) / 1024
+
+
+# Lines of the large import test: 100,000 with ROUNDS_IMPORT_LINES=100000 (about 10 ms a line on a loaded
+# 2-core machine, so ~20 minutes a pass: not in the default run); 5,000 by default (a 1.4 MiB body, over the
+# 1 MiB --http-body-limit).
+IMPORT_LINES = int(os.environ.get("ROUNDS_IMPORT_LINES", "5000"))
+
+
+def test_large_import_is_streamed_with_bounded_memory(srv, reports_org):
+    """Far past --http-body-limit (1 MiB here): the import streams. A bad line near the end is reported by
+    number; the good file is applied whole and reverted whole."""
+    org = reports_org
+    rep = org["api"]["rep"]
+    n = IMPORT_LINES
+    npis = seed_many_physicians(n, "17")
+    header = "npi,tier,segment,tags,name\n"
+    name = "N" * 250
+    lines = [f"{npi},A,bulk,t{i % 7};x,{name}\n" for i, npi in enumerate(npis)]
+    bad = list(lines)
+    bad[n - 3] = f"{npis[n - 3]},A,bulk,t;x,{name},extra\n"  # line n - 1 (99,999 of 100,000; the header is line 1)
+    body = (header + "".join(bad)).encode()
+    assert len(body) > 1024 * 1024
+
+    def chunks(data, size=256 * 1024):
+        for i in range(0, len(data), size):
+            yield data[i:i + size]
+
+    # Dry run, chunked transfer (no Content-Length): every line checked, the one bad line reported by number.
+    r = rep.req("POST", "/api/v1/imports/accounts?dry_run=true", data=chunks(body),
+                headers={"Content-Type": "text/csv"}, timeout=1800)
+    assert r.status_code == 200, r.text[:2000]
+    res = r.json()
+    assert res["rows_total"] == n and res["errors_total"] == 1, {k: res[k] for k in res if k != "errors"}
+    assert [(e["line"], e["field"]) for e in res["errors"]] == [(n - 1, "")]
+    assert "has 6 fields" in res["errors"][0]["message"]
+    assert res["rows_created"] == n - 1 and res["applied"] is False
+    assert sql(f"SELECT count(*) FROM crm.account WHERE npi = {npis[0]}") == "0"
+    # The good file with a Content-Length: applied in one transaction, all rows, no duplicates.
+    good = (header + "".join(lines)).encode()
+    with RssSampler(srv.proc.pid) as mem:
+        r = rep.req("POST", "/api/v1/imports/accounts", data=good, headers={"Content-Type": "text/csv"},
+                    timeout=1800)
+    assert r.status_code == 201, r.text[:2000]
+    res = r.json()
+    assert (res["rows_total"], res["rows_created"], res["errors_total"]) == (n, n, 0)
+    org_id = org["id"]
+    counts = sql(f"SELECT count(*), count(DISTINCT npi), count(*) FILTER (WHERE import_id = '{res['import_id']}') "
+                 f"FROM crm.account WHERE org_id = '{org_id}' AND segment = 'bulk' AND deleted_at IS NULL")
+    assert counts == f"{n}|{n}|{n}"
+    print(f"\n{n}-line import: body {len(good) / 2**20:.1f} MiB, server RSS {mem.base / 1024:.0f} MiB -> "
+          f"peak {mem.peak / 1024:.0f} MiB (+{mem.growth_mib:.0f} MiB)")
+    assert mem.growth_mib < 64, mem.growth_mib
+    # A whole-import revert.
+    rv = rep.post(f"/api/v1/imports/{res['import_id']}/revert", timeout=1800)
+    assert rv.status_code == 200, rv.text
+    assert sql(f"SELECT count(*) FROM crm.account WHERE org_id = '{org_id}' AND segment = 'bulk' "
+               "AND deleted_at IS NULL") == "0"
+
+
+def test_import_memory_stays_bounded_for_a_large_body_and_the_report_is_capped(srv, reports_org):
+    """200 MiB of bad lines (chunked): the server holds neither the body nor every error in memory."""
+    rep = reports_org["api"]["rep"]
+    lines, width = 100_000, 2000
+    line = ("y" * width + "\n").encode()
+
+    def body():
+        yield b"npi,tier\n"
+        block = line * 500
+        for _ in range(lines // 500):
+            yield block
+
+    with RssSampler(srv.proc.pid) as mem:
+        r = rep.req("POST", "/api/v1/imports/accounts?dry_run=true", data=body(),
+                    headers={"Content-Type": "text/csv"}, timeout=1800)
+    assert r.status_code == 200, r.text[:2000]
+    res = r.json()
+    assert res["rows_total"] == lines and res["errors_total"] == lines
+    assert len(res["errors"]) == 1000 and res["errors_not_listed"] == lines - 1000
+    assert res["errors"][0]["line"] == 2 and res["errors"][-1]["line"] == 1001
+    print(f"\n{lines * width / 2**20:.0f} MiB import body: server RSS +{mem.growth_mib:.0f} MiB")
+    assert mem.growth_mib < 64, mem.growth_mib
+
+
+def test_import_over_the_import_limit_is_413(app_url):
+    s = Server(app_url, *FAST, "--import-body-limit", "100000")
+    try:
+        w = make_world(s)
+        rep = Api(s, w["A"]["rep"])
+        r = rep.req("POST", "/api/v1/imports/accounts", data=b"npi,tier\n" + b"1,A\n" * 30000,
+                    headers={"Content-Type": "text/csv"})
+        problem(r, 413)
+
+        def chunks():
+            yield b"npi,tier\n"
+            for _ in range(100):
+                yield b"1,A\n" * 1000
+
+        r = rep.req("POST", "/api/v1/imports/accounts?dry_run=true", data=chunks(),
+                    headers={"Content-Type": "text/csv"})
+        body = problem(r, 413)
+        assert "100000" in body["detail"]
+    finally:
+        s.stop()
 
 
 def test_import_revert_refuses_rows_changed_since(reports_org):
