@@ -175,9 +175,12 @@ http::Handler Handlers::Export(const Entity& e) const {
         }
         auto file = co_await Svc(s).Export(Who(req), e, ParseList(e, req, true), format, Client(req));
         Response r = Response::Text(200, std::move(file.bytes), file.content_type);
+        r.stream = std::move(file.stream);
         r.headers.Set("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");
         r.headers.Set("Cache-Control", "private, no-store");
-        r.headers.Set("X-Row-Count", std::to_string(file.rows));
+        if (format == "xlsx") {
+            r.headers.Set("X-Row-Count", std::to_string(file.rows));  // a streamed CSV does not know it up front
+        }
         co_return r;
     };
 }

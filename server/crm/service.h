@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "db/pool.h"
 #include "http/request.h"
 #include "tenancy/tenancy.h"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace rounds::crm {
 
@@ -91,9 +96,12 @@ class CrmService {
     boost::asio::awaitable<std::string> Overlay(const http::Principal& who, int64_t npi);
 
     /// Every row of the filtered list as CSV or XLSX (libxlsxwriter); audited as crm.export.
+    /// A file for download: `bytes`, or (exports) `stream` with the body produced while it is sent; `rows` is 0
+    /// when not known up front (a streamed CSV).
     struct ExportFile {
         std::string content_type, filename, bytes;
         size_t rows = 0;
+        std::shared_ptr<http::BodyStream> stream;
     };
     boost::asio::awaitable<ExportFile> Export(const http::Principal& who, const Entity& entity, ListQuery query,
                                               std::string format, auth::ClientInfo client);
@@ -127,6 +135,8 @@ class CrmService {
 
     /// The largest import body (--import-body-limit); the import routes stream up to it.
     void SetImportBodyLimit(uint64_t bytes) { import_body_limit_ = bytes; }
+    /// The pool XLSX exports are written on (required for them).
+    void SetCpuPool(boost::asio::thread_pool* pool) { cpu_pool_ = pool; }
     uint64_t ImportBodyLimit() const { return import_body_limit_; }
 
     db::Pool& Pool() { return pool_; }
@@ -170,6 +180,7 @@ class CrmService {
     db::Pool& pool_;
     std::string storage_dir_;
     uint64_t import_body_limit_ = uint64_t{1} << 30;
+    boost::asio::thread_pool* cpu_pool_ = nullptr;
 };
 
 }  // namespace rounds::crm

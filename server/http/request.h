@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,10 +70,24 @@ struct Request {
     std::string_view Param(std::string_view name) const;
 };
 
+/// A response body produced while it is sent (large exports), so it is never held whole in memory.
+class BodyStream {
+  public:
+    virtual ~BodyStream() = default;
+    /// Appends the next piece of the body to `out` (which the server has emptied); returns false at the end.
+    /// Runs on the connection's I/O thread between writes: heavy work belongs on the CPU pool. An exception after
+    /// the head went out cannot become an error response any more: the connection is closed without the final
+    /// chunk, so the client sees an incomplete body, never a short complete one.
+    virtual boost::asio::awaitable<bool> Next(std::string& out) = 0;
+};
+
 struct Response {
     int status = 200;
     Headers headers;
     std::string body;
+    /// When set, `body` is ignored: the body is `stream`'s pieces, sent with chunked transfer coding (HTTP/1.0:
+    /// delimited by closing the connection), not compressed.
+    std::shared_ptr<BodyStream> stream;
     /// Set by handlers that stream nothing but want the body compressed regardless of type (e.g. JSON).
     bool compressible = true;
 

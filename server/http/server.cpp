@@ -15,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <mutex>
 #include <random>
 #include <unordered_set>
@@ -70,6 +71,7 @@ bool ValidRequestId(std::string_view id) {
 /// serializer showed up in profiles at high connection counts). Header values come from our own code; any
 /// CR or LF in them is dropped so a value can never start a new header.
 std::string SerializeResponse(const Response& res, bool head_only, bool keep_alive, bool http10) {
+    const bool streamed = res.stream != nullptr;
     bool no_body = res.status == 204 || res.status == 304 || res.status < 200;
     std::string wire;
     wire.reserve(192 + res.headers.All().size() * 48 + (head_only || no_body ? 0 : res.body.size()));
@@ -88,7 +90,11 @@ std::string SerializeResponse(const Response& res, bool head_only, bool keep_ali
         }
         wire += "\r\n";
     }
-    if (!no_body) {
+    if (!no_body && streamed) {
+        if (!http10) {
+            wire += "Transfer-Encoding: chunked\r\n";
+        }
+    } else if (!no_body) {
         wire += "Content-Length: ";
         wire += std::to_string(res.body.size());
         wire += "\r\n";
@@ -99,7 +105,7 @@ std::string SerializeResponse(const Response& res, bool head_only, bool keep_ali
         wire += "Connection: keep-alive\r\n";
     }
     wire += "\r\n";
-    if (!head_only && !no_body) {
+    if (!head_only && !no_body && !streamed) {
         wire += res.body;
     }
     return wire;
@@ -548,7 +554,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         // Compress when worth it; large bodies go to the CPU pool so I/O threads stay free.
         auto ct = res.headers.Get("Content-Type").value_or("");
         auto ae = req.headers.Get("Accept-Encoding").value_or("");
-        if (res.compressible && res.body.size() >= options.gzip_min_bytes && IsCompressibleType(ct) &&
+        if (!res.stream && res.compressible && res.body.size() >= options.gzip_min_bytes && IsCompressibleType(ct) &&
             !res.headers.Get("Content-Encoding") && AcceptsGzip(ae)) {
             std::optional<std::string> gz;
             if (res.body.size() >= kOffloadGzipBytes) {
@@ -563,8 +569,13 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 res.headers.Set("Content-Encoding", "gzip");
             }
         }
-        if (res.compressible && IsCompressibleType(ct)) {
+        if (!res.stream && res.compressible && IsCompressibleType(ct)) {
             res.headers.Set("Vary", "Accept-Encoding");
+        }
+        const bool no_body = res.status == 204 || res.status == 304 || res.status < 200;
+        const bool streaming = res.stream != nullptr && !no_body && req.method != "HEAD";
+        if (res.stream != nullptr && http10) {
+            keep_alive = false;  // the body ends when the connection does
         }
         if (reader && !reader->Ended()) {
             keep_alive = false;  // an unread rest of a streamed body cannot be told from the next request
@@ -573,11 +584,69 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         if (draining) {
             keep_alive = false;
         }
-        size_t body_bytes = res.body.size();
+        size_t body_bytes = res.stream ? 0 : res.body.size();
         std::string wire = SerializeResponse(res, req.method == "HEAD", keep_alive, http10);
         stream.expires_after(options.write_timeout);
         auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
         (void)wn;
+        if (!wec && streaming) {
+            // Piece by piece, each a chunk; a failing producer or a write error ends the connection mid-body.
+            std::string piece;
+            bool ended = false;
+            for (;;) {
+                piece.clear();
+                bool more = false;
+                std::string failure;
+                try {
+                    more = co_await res.stream->Next(piece);
+                } catch (const std::exception& e) {
+                    failure = e.what();
+                }
+                if (!failure.empty()) {
+                    core::LogError("response_stream_failed", {{"request_id", request_id}, {"error", failure}});
+                    break;
+                }
+                if (!more) {
+                    ended = true;
+                    if (http10) {
+                        break;
+                    }
+                    piece.clear();
+                } else if (piece.empty()) {
+                    continue;
+                }
+                body_bytes += piece.size();
+                std::string frame;
+                if (ended) {
+                    frame = "0\r\n\r\n";  // the last chunk
+                } else if (!http10) {
+                    char len[24];
+                    int n = std::snprintf(len, sizeof len, "%zx\r\n", piece.size());
+                    frame.reserve(piece.size() + 32);
+                    frame.append(len, static_cast<size_t>(n));
+                    frame += piece;
+                    frame += "\r\n";
+                } else {
+                    frame = std::move(piece);
+                }
+                stream.expires_after(options.write_timeout);
+                auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(frame), kTuple);
+                (void)cn;
+                if (cec) {
+                    wec = cec;
+                    break;
+                }
+                if (ended) {
+                    break;
+                }
+            }
+            if (!ended) {
+                keep_alive = false;
+                if (!wec) {
+                    wec = asio::error::operation_aborted;  // close: the client must not take the body as whole
+                }
+            }
+        }
         double seconds = std::chrono::duration<double>(Clock::now() - started).count();
         metrics.ObserveRequest(route_name, req.method, res.status, seconds);
         metrics.InFlight(-1);

@@ -57,6 +57,32 @@ class StreamServer : public ::testing::Test {
                         co_return Response::Text(200, std::to_string(req.body.size()));
                     },
                     Access::kPublic, "test"});
+        router.Add({"GET", "/pieces",
+                    [](Request& req) -> asio::awaitable<Response> {
+                        /// Pieces "0:…", "1:…", …; with ?fail=k it throws instead of producing piece k.
+                        struct Pieces : BodyStream {
+                            int n = 0, fail = -1;
+                            asio::awaitable<bool> Next(std::string& out) override {
+                                if (n == fail) {
+                                    throw std::runtime_error("producer failed");
+                                }
+                                if (n == 50) {
+                                    co_return false;
+                                }
+                                out = std::to_string(n) + ":" + std::string(1000, static_cast<char>('a' + n % 26));
+                                ++n;
+                                co_return true;
+                            }
+                        };
+                        auto p = std::make_shared<Pieces>();
+                        if (auto f = req.Query("fail")) {
+                            p->fail = std::stoi(std::string(*f));
+                        }
+                        Response r = Response::Text(200, "", "text/csv");
+                        r.stream = p;
+                        co_return r;
+                    },
+                    Access::kPublic, "test"});
         ServerOptions opts;
         opts.port = 0;
         opts.body_limit = kBodyLimit;
@@ -91,6 +117,9 @@ class StreamServer : public ::testing::Test {
             size_t n = sock.read_some(asio::buffer(buf), ec);
             in.append(buf, n);
             auto head_end = in.find("\r\n\r\n");
+            if (head_end != std::string::npos && in.ends_with("\r\n0\r\n\r\n")) {
+                return in;  // chunked, complete
+            }
             if (head_end != std::string::npos) {
                 auto cl = in.find("Content-Length: ");
                 if (cl != std::string::npos && cl < head_end) {
@@ -214,6 +243,68 @@ TEST_F(StreamServer, OrdinaryRoutesKeepTheWholeBodyLimit) {
     std::string res3 = Exchange(sock3, Chunked("/small", Pattern(kBodyLimit), 100));
     EXPECT_TRUE(res3.starts_with("HTTP/1.1 200")) << res3;
     EXPECT_EQ(Body(res3), std::to_string(kBodyLimit));
+}
+
+std::string Expected() {
+    std::string all;
+    for (int i = 0; i < 50; ++i) {
+        all += std::to_string(i) + ":" + std::string(1000, static_cast<char>('a' + i % 26));
+    }
+    return all;
+}
+
+/// The body of a chunked response; nullopt when it is malformed or lacks the last chunk.
+std::optional<std::string> Dechunk(std::string_view body) {
+    std::string out;
+    for (;;) {
+        auto eol = body.find("\r\n");
+        if (eol == std::string_view::npos) {
+            return std::nullopt;
+        }
+        size_t len = std::stoul(std::string(body.substr(0, eol)), nullptr, 16);
+        body.remove_prefix(eol + 2);
+        if (len == 0) {
+            return body == "\r\n" ? std::optional(out) : std::nullopt;
+        }
+        if (body.size() < len + 2) {
+            return std::nullopt;
+        }
+        out += body.substr(0, len);
+        body.remove_prefix(len + 2);
+    }
+}
+
+TEST_F(StreamServer, StreamedResponseIsChunkedAndWhole) {
+    auto sock = Connect();
+    std::string res = Exchange(sock, "GET /pieces HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+    ASSERT_TRUE(res.starts_with("HTTP/1.1 200")) << res.substr(0, 300);
+    std::string head = res.substr(0, res.find("\r\n\r\n"));
+    EXPECT_NE(head.find("Transfer-Encoding: chunked"), std::string::npos) << head;
+    EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+    EXPECT_EQ(head.find("Content-Encoding"), std::string::npos) << head;  // streamed bodies are not gzipped
+    auto body = Dechunk(Body(res));
+    ASSERT_TRUE(body);
+    EXPECT_EQ(*body, Expected());
+    // Keep-alive: the next request on the same connection.
+    std::string again = Exchange(sock, "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab");
+    EXPECT_TRUE(again.starts_with("HTTP/1.1 200")) << again;
+}
+
+TEST_F(StreamServer, FailingProducerCutsTheConnectionWithoutTheLastChunk) {
+    auto sock = Connect();
+    std::string res = Exchange(sock, "GET /pieces?fail=7 HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(res.starts_with("HTTP/1.1 200")) << res.substr(0, 300);
+    EXPECT_FALSE(Dechunk(Body(res)));  // incomplete: no terminating chunk
+    EXPECT_NE(Body(res).find("6:"), std::string::npos);
+    EXPECT_EQ(Body(res).find("7:"), std::string::npos);
+}
+
+TEST_F(StreamServer, StreamedResponseToHttp10EndsWithTheConnection) {
+    auto sock = Connect();
+    std::string res = Exchange(sock, "GET /pieces HTTP/1.0\r\n\r\n");
+    ASSERT_TRUE(res.starts_with("HTTP/1.0 200")) << res.substr(0, 300);
+    EXPECT_EQ(res.find("chunked"), std::string::npos);
+    EXPECT_EQ(Body(res), Expected());
 }
 
 TEST_F(StreamServer, StalledUploadIsCutOffAfterTheBodyTimeout) {

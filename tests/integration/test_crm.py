@@ -491,6 +491,41 @@ def test_exports_are_exactly_the_filtered_list_and_audited(world, ca):
     assert len(mine) >= 2 and '"status":"done"' in mine[0]["detail"]
 
 
+def test_large_exports_are_streamed_whole_and_audited(srv, world):
+    """2,500 rows (three keyset pages): CSV arrives chunked (no Content-Length) with every row once; XLSX is
+    built on the CPU pool and streamed from a temp file that is gone afterwards; both audited with the count."""
+    b = world["B"]
+    rep = b["api"]["rep"]
+    org_id = b["id"]
+    n = 2500
+    sql(f"INSERT INTO crm.task (org_id, owner_id, title, status, created_by, updated_by) "
+        f"SELECT '{org_id}', '{b['rep']['id']}', 'bulk ' || g, 'open', '{b['rep']['id']}', '{b['rep']['id']}' "
+        f"FROM generate_series(1, {n}) g")
+    r = rep.get("/api/v1/tasks/export?format=csv", stream=True)
+    assert r.status_code == 200, r.text
+    assert r.headers.get("Transfer-Encoding") == "chunked" and "Content-Length" not in r.headers
+    text = r.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    bulk = [x for x in rows if x["title"].startswith("bulk ")]
+    assert len(bulk) == n and len({x["id"] for x in rows}) == len(rows)
+    expected = int(sql(f"SELECT count(*) FROM crm.task WHERE org_id = '{org_id}' AND owner_id = '{b['rep']['id']}' "
+                       "AND deleted_at IS NULL"))
+    assert len(rows) == expected
+    x = rep.get("/api/v1/tasks/export?format=xlsx")
+    assert x.status_code == 200 and int(x.headers["X-Row-Count"]) == expected
+    sheet = openpyxl.load_workbook(io.BytesIO(x.content), read_only=True).active
+    assert sum(1 for _ in sheet.iter_rows()) == expected + 1
+    assert not [f for f in os.listdir(os.path.join(srv.storage, "tmp")) if f.endswith(".xlsx")]
+    audit = b["api"]["admin"].get("/api/v1/admin/audit?limit=200").json()["items"]
+    mine = [e for e in audit if e["actor_id"] == b["rep"]["id"] and e["action"].startswith("crm.export")]
+    actions = [e["action"] for e in mine]
+    assert "crm.export.completed" in actions and actions.count("crm.export") >= 2
+    done = next(e for e in mine if e["action"] == "crm.export.completed")
+    assert f'"rows":{expected}' in done["detail"]
+    xlsx = next(e for e in mine if e["action"] == "crm.export" and '"xlsx"' in e["detail"])
+    assert f'"rows":{expected}' in xlsx["detail"]
+
+
 # ----- Reports ------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
