@@ -283,9 +283,28 @@ CrmService::ReportParams ParseReport(const Request& req) {
             if (!p.npi) {
                 throw core::Invalid("npi", "must be a 10-digit NPI with a valid check digit");
             }
-        } else if (key != "year") {
-            throw core::Invalid(key, "is not a parameter of this report (from, to, year, npi, cycle_start)");
+        } else if (key == "by") {
+            if (value != "tier" && value != "decile") {
+                throw core::Invalid("by", "must be tier or decile");
+            }
+            p.by = value;
+        } else if (key == "market") {
+            if (!tenancy::IsUuid(value)) {
+                throw core::Invalid("market", "must be a market id (UUID)");
+            }
+            p.market = value;
+        } else if (key == "year") {
+            p.year_given = true;
+        } else {
+            throw core::Invalid(key,
+                                "is not a parameter of this report (from, to, year, npi, cycle_start, by, market)");
         }
+    }
+    if (p.by == "decile" && !p.market) {
+        throw core::Invalid("market", "is required with by=decile (the market whose deciles to use)");
+    }
+    if (p.market && p.by != "decile") {
+        throw core::Invalid("by", "must be decile when a market is given");
     }
     return p;
 }
@@ -294,7 +313,11 @@ CrmService::ReportParams ParseReport(const Request& req) {
 
 http::Handler Handlers::Report(std::string name) const {
     return [s = service, name](Request& req) -> asio::awaitable<Response> {
-        std::string body = co_await Svc(s).Report(Who(req), name, ParseReport(req));
+        CrmService::ReportParams params = ParseReport(req);
+        if (name != "coverage" && (!params.by.empty() || params.market)) {
+            throw core::Invalid(params.market ? "market" : "by", "is a parameter of the coverage report only");
+        }
+        std::string body = co_await Svc(s).Report(Who(req), name, std::move(params));
         Response r = Response::Json(200, std::move(body));
         r.headers.Set("Cache-Control", "private, no-cache");
         co_return r;

@@ -110,9 +110,14 @@ class CrmService {
     struct ReportParams {
         std::optional<std::string> from, to, cycle_start;
         int year = 0;
+        bool year_given = false;
         std::optional<int64_t> npi;
+        std::string by;  // coverage: "tier" (default) or "decile" (with `market`)
+        std::optional<std::string> market;
     };
     /// `name`: activity, coverage, pipeline, spend, sunshine, call-plan-attainment, sample-reconciliation.
+    /// Coverage by=decile&market=<id> groups by the market's national decile (data year: `year`, else the
+    /// latest computed); an unknown or foreign market is 404.
     boost::asio::awaitable<std::string> Report(const http::Principal& who, std::string name, ReportParams params);
     /// The Open Payments general-payment submission layout (CSV) of one program year; admins; audited.
     boost::asio::awaitable<ExportFile> SunshineExport(const http::Principal& who, int year, auth::ClientInfo client);

@@ -234,6 +234,40 @@ inline constexpr db::Statement kCoverage{
     " 'total', (SELECT jsonb_build_object('targets', coalesce(sum(targets), 0), 'visited', coalesce(sum(visited), 0),"
     "  'coverage_pct', round(100.0 * sum(visited) / nullif(sum(targets), 0), 1)) FROM by_tier))::text"};
 
+/// Coverage by market decile ($4 market, $5 data year or NULL for the market's latest): the same targets and
+/// visits as kCoverage, grouped by the physician's national decile in that market (mkt.market_metric, the markets
+/// module); every decile 10..1 is listed (0 targets: coverage null), targets without a metric row as decile
+/// null. No row when the market is not the organisation's.
+inline constexpr db::Statement kCoverageByDecile{
+    "crm_report_coverage_decile",
+    "WITH mk AS (SELECT m.id FROM crm.market m WHERE m.org_id = $1 AND m.id = $4::uuid AND m.deleted_at IS NULL),"
+    " yr AS (SELECT coalesce($5::smallint, (SELECT max(x.data_year) FROM mkt.market_metric x"
+    "  WHERE x.org_id = $1 AND x.market_id = $4::uuid)) AS y),"
+    " targets AS ("
+    " SELECT DISTINCT ON (t.npi) t.npi, mm.decile_national AS decile FROM crm.account t"
+    " LEFT JOIN mkt.market_metric mm ON mm.org_id = $1 AND mm.market_id = $4::uuid AND mm.npi = t.npi"
+    "  AND mm.data_year = (SELECT y FROM yr)"
+    " WHERE t.org_id = $1 AND t.deleted_at IS NULL AND t.is_target AND t.npi IS NOT NULL"
+    "  AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " visited AS ("
+    " SELECT DISTINCT c.npi FROM crm.call c WHERE c.org_id = $1 AND c.deleted_at IS NULL AND c.status = 'completed'"
+    "  AND c.starts_at >= coalesce($2::timestamptz, now() - interval '90 days')"
+    "  AND c.starts_at < coalesce($3::timestamptz, now())"
+    "  AND (crm.current_app_role() = 'admin' OR c.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " grid AS (SELECT d::smallint AS decile FROM generate_series(10, 1, -1) d"
+    "  UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM targets WHERE decile IS NULL)),"
+    " by_decile AS ("
+    " SELECT g.decile, count(t.npi) AS targets, count(v.npi) AS visited,"
+    "  round(100.0 * count(v.npi) / nullif(count(t.npi), 0), 1) AS coverage_pct"
+    " FROM grid g LEFT JOIN targets t ON t.decile IS NOT DISTINCT FROM g.decile"
+    " LEFT JOIN visited v ON v.npi = t.npi GROUP BY g.decile)"
+    "SELECT jsonb_build_object('by', 'decile', 'market_id', (SELECT id FROM mk), 'data_year', (SELECT y FROM yr),"
+    " 'from', coalesce($2::timestamptz, now() - interval '90 days'), 'to', coalesce($3::timestamptz, now()),"
+    " 'deciles', coalesce((SELECT jsonb_agg(to_jsonb(b) ORDER BY b.decile DESC NULLS LAST) FROM by_decile b), '[]'),"
+    " 'total', (SELECT jsonb_build_object('targets', coalesce(sum(targets), 0), 'visited', coalesce(sum(visited), 0),"
+    "  'coverage_pct', round(100.0 * sum(visited) / nullif(sum(targets), 0), 1)) FROM by_decile))::text"
+    " FROM mk"};
+
 /// Pipeline by the organisation's stages: count, value, probability-weighted value, average days in the stage,
 /// and conversion (share of the opportunities that ever reached the stage, from the stage history).
 inline constexpr db::Statement kPipeline{

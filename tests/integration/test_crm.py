@@ -528,6 +528,54 @@ def test_large_exports_are_streamed_whole_and_audited(srv, world):
 
 # ----- Reports ------------------------------------------------------------------------------------------------
 
+def test_coverage_by_market_decile(srv):
+    """Deciles come from the markets module (mkt.market_metric of the latest data year unless year= is given)."""
+    w = make_world(srv)
+    org = w["A"]
+    admin, mgr, rep, rep2 = (Api(srv, org[r]) for r in ("admin", "manager", "rep", "rep2"))
+    npis = [p["npi"] for p in w["physicians"]][:6]
+    for npi in npis[:5]:
+        rep.create("accounts", {"npi": npi, "is_target": True})
+    rep2.create("accounts", {"npi": npis[5], "is_target": True})  # outside the manager's team
+    m = admin.create("markets", {"name": "Statins " + cid(), "partd_generic_names": ["ATORVASTATIN"]})
+    # Deciles: 2025 (latest) 10, 10, 7, 1, none; 2024 all 3 (only read with year=2024).
+    rows = [(npis[0], 10), (npis[1], 10), (npis[2], 7), (npis[3], 1), (npis[5], 10)]
+    values = ", ".join(
+        f"('{org['id']}', '{m['id']}', {y}, {npi}, 1, 1, 0, 0, 0, 0, false, {d if y == 2025 else 3}, 1)"
+        for npi, d in rows for y in (2024, 2025))
+    sql("INSERT INTO mkt.market_metric (org_id, market_id, data_year, npi, volume, cost_cents, own_volume, "
+        "competitor_volume, competitor_payments_cents, own_payments_cents, affiliated, decile_national, score) "
+        "VALUES " + values)
+    rep.create("calls", visit(npis[0], starts_at="2026-06-01T10:00:00Z"))
+    rep.create("calls", visit(npis[3], starts_at="2026-06-02T10:00:00Z"))
+    rep.create("calls", visit(npis[4], starts_at="2026-06-02T11:00:00Z"))
+    rep.create("calls", visit(npis[2], starts_at="2026-06-02T12:00:00Z", status="planned"))  # not a visit
+    q = f"/api/v1/reports/coverage?by=decile&market={m['id']}&from=2026-06-01&to=2026-07-01"
+    cov = mgr.get(q).json()
+    assert cov["by"] == "decile" and cov["market_id"] == m["id"] and cov["data_year"] == 2025
+    d = {x["decile"]: x for x in cov["deciles"]}
+    assert [x["decile"] for x in cov["deciles"]] == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, None]
+    assert (d[10]["targets"], d[10]["visited"], float(d[10]["coverage_pct"])) == (2, 1, 50.0)
+    assert (d[7]["targets"], d[7]["visited"]) == (1, 0)
+    assert (d[1]["targets"], d[1]["visited"], float(d[1]["coverage_pct"])) == (1, 1, 100.0)
+    assert (d[None]["targets"], d[None]["visited"]) == (1, 1)  # a target the market has no row for
+    assert d[5]["targets"] == 0 and d[5]["coverage_pct"] is None
+    assert (cov["total"]["targets"], cov["total"]["visited"]) == (5, 3)
+    # The admin sees rep2's decile-10 target too; year=2024 uses that year's deciles.
+    assert {x["decile"]: x["targets"] for x in admin.get(q).json()["deciles"]}[10] == 3
+    old = {x["decile"]: x["targets"] for x in mgr.get(q + "&year=2024").json()["deciles"]}
+    assert old[3] == 4 and old[10] == 0
+    # The by-tier report is unchanged next to it.
+    assert "tiers" in mgr.get("/api/v1/reports/coverage?by=tier").json()
+    # Bad input names the field; another organisation's market is 404.
+    assert "market" in fields_of(problem(mgr.get("/api/v1/reports/coverage?by=decile"), 400))
+    assert "by" in fields_of(problem(mgr.get("/api/v1/reports/coverage?by=zip"), 400))
+    assert "market" in fields_of(problem(mgr.get("/api/v1/reports/coverage?by=decile&market=x"), 400))
+    assert fields_of(problem(mgr.get(f"/api/v1/reports/activity?market={m['id']}&by=decile"), 400)) == {"market"}
+    other = Api(srv, w["B"]["admin"])
+    problem(other.get(f"/api/v1/reports/coverage?by=decile&market={m['id']}"), 404)
+
+
 @pytest.fixture(scope="module")
 def reports_org(srv):
     """A fresh organisation for the report tests, so their figures are exact."""
