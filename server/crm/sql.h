@@ -120,6 +120,44 @@ inline constexpr db::Statement kInsertSpendSplit{
     "  updated_by) SELECT $1, $2, i.id, n.npi, round($7::numeric / $8, 2), p.practice_state, $11, $11 "
     "  FROM i CROSS JOIN unnest($12::bigint[]) AS n(npi) LEFT JOIN ref.physician p ON p.npi = n.npi RETURNING 1) "
     "SELECT count(*) FROM r"};
+/// A call's live samples and spend (with each recipient's share) as {"samples": [...], "spend": [...]}: the
+/// before and after of an amendment. $1 org, $2 call.
+inline constexpr db::Statement kCallChildren{
+    "crm_call_children",
+    "SELECT jsonb_build_object("
+    " 'samples', coalesce((SELECT jsonb_agg(jsonb_build_object('product_id', s.product_id, 'lot_id', s.lot_id,"
+    "  'quantity', s.quantity) ORDER BY s.created_at, s.id) FROM crm.call_sample s"
+    "  WHERE s.org_id = $1 AND s.call_id = $2 AND s.deleted_at IS NULL), '[]'),"
+    " 'spend', coalesce((SELECT jsonb_agg(jsonb_build_object('kind', i.kind, 'nature', i.nature, 'form', i.form,"
+    "  'amount', i.amount, 'attendee_count', i.attendee_count, 'spent_on', i.spent_on, 'description',"
+    "  i.description, 'recipients', (SELECT coalesce(jsonb_agg(jsonb_build_object('npi', r.npi, 'amount', r.amount)"
+    "  ORDER BY r.npi), '[]') FROM crm.spend_recipient r WHERE r.org_id = $1 AND r.spend_item_id = i.id"
+    "  AND r.deleted_at IS NULL)) ORDER BY i.created_at, i.id) FROM crm.spend_item i"
+    "  WHERE i.org_id = $1 AND i.call_id = $2 AND i.deleted_at IS NULL), '[]'))::text"};
+/// Reverses a call's sample drops (amendment): the lines get a tombstone, the quantities go back to their lots and
+/// the ledger gets a negative 'dropped' line per lot. $1 org, $2 call, $3 user → lines reversed.
+inline constexpr db::Statement kReverseCallSamples{
+    "crm_reverse_call_samples",
+    "WITH old AS (UPDATE crm.call_sample s SET deleted_at = now() WHERE s.org_id = $1 AND s.call_id = $2"
+    "  AND s.deleted_at IS NULL RETURNING s.lot_id, s.quantity, s.owner_id),"
+    " per AS (SELECT lot_id, owner_id, sum(quantity)::int AS q FROM old GROUP BY lot_id, owner_id),"
+    " lots AS (UPDATE crm.sample_lot l SET on_hand = l.on_hand + per.q FROM per WHERE l.org_id = $1"
+    "  AND l.id = per.lot_id RETURNING l.id),"
+    " led AS (INSERT INTO crm.sample_txn (org_id, owner_id, lot_id, kind, quantity, call_id, reason, created_by,"
+    "  updated_by) SELECT $1, per.owner_id, per.lot_id, 'dropped', -per.q, $2,"
+    "  'amendment of call ' || $2::text || ': drop reversed', $3, $3 FROM per RETURNING 1)"
+    "SELECT (SELECT count(*) FROM old), (SELECT count(*) FROM lots), (SELECT count(*) FROM led)"};
+/// Tombstones a call's spend items and their recipients (amendment). $1 org, $2 call.
+inline constexpr db::Statement kReverseCallSpend{
+    "crm_reverse_call_spend",
+    "WITH i AS (UPDATE crm.spend_item SET deleted_at = now() WHERE org_id = $1 AND call_id = $2"
+    "  AND deleted_at IS NULL RETURNING id),"
+    " r AS (UPDATE crm.spend_recipient t SET deleted_at = now() FROM i WHERE t.org_id = $1 AND t.spend_item_id = i.id"
+    "  AND t.deleted_at IS NULL RETURNING 1)"
+    "SELECT (SELECT count(*) FROM i), (SELECT count(*) FROM r)"};
+/// Bumps a call's version (an amendment that changed only its samples or spend).
+inline constexpr db::Statement kTouchCall{
+    "crm_touch_call", "UPDATE crm.call SET updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING version"};
 inline constexpr db::Statement kSubmitCall{
     "crm_submit_call",
     "UPDATE crm.call SET status = 'completed', locked = true, submitted_at = now(), signature_path = $3, "

@@ -296,6 +296,66 @@ def test_whole_visit_in_one_post_with_samples_spend_and_signature(world, ca):
     assert any(e["target_id"] == call["id"] for e in audit)
 
 
+def test_amendment_corrects_samples_and_spend_in_one_transaction(world, ca):
+    a = world["A"]
+    rep = a["api"]["rep"]
+    drug = a["cat"]["drug"]["id"]
+    lot1, lot2 = lot_for(world, qty=10), lot_for(world, qty=5)
+    npi, other = ca["ca"][5], ca["ca"][6]
+    call = rep.create("calls", visit(npi, samples=[{"product_id": drug, "lot_id": lot1["id"], "quantity": 4}],
+                                     spend=[{"kind": "meal", "amount": 90, "attendee_count": 3}],
+                                     submit=True, signature=PNG))
+    assert call["locked"] is True
+    on_hand = lambda lot: rep.get(f"/api/v1/sample-lots/{lot['id']}").json()["on_hand"]  # noqa: E731
+    assert (on_hand(lot1), on_hand(lot2)) == (6, 5)
+
+    def amend(changes, version, reason="wrong lot and bill"):
+        return rep.post(f"/api/v1/calls/{call['id']}/amendments", {"reason": reason, "changes": changes},
+                        headers={"If-Match": f'"{version}"'})
+
+    # Bad amendments: 4xx naming the field, nothing changed.
+    bad = amend({"samples": [{"product_id": drug, "lot_id": lot2["id"], "quantity": 50}]}, call["version"])
+    assert fields_of(problem(bad, 422)) == {"changes.samples[0].quantity"}
+    bad = amend({"spend": [{"kind": "meal", "amount": -5}]}, call["version"])
+    assert "changes.spend[0].amount" in fields_of(problem(bad, 400))
+    assert "changes.samples" in fields_of(problem(amend({"samples": {"x": 1}}, call["version"]), 400))
+    assert (on_hand(lot1), on_hand(lot2)) == (6, 5)
+    assert rep.get(f"/api/v1/calls/{call['id']}").json()["version"] == call["version"]
+    # The correction: 3 from lot 2 instead of 4 from lot 1; the meal was 120 for two covered recipients.
+    r = amend({"samples": [{"product_id": drug, "lot_id": lot2["id"], "quantity": 3}],
+               "spend": [{"kind": "meal", "amount": 120, "attendee_count": 4, "recipients": [npi, other]}],
+               "notes": "corrected"}, call["version"])
+    assert r.status_code == 201, r.text
+    fixed = r.json()
+    assert fixed["version"] > call["version"] and fixed["notes"] == "corrected" and fixed["locked"] is True
+    assert [(s["lot_id"], s["quantity"]) for s in fixed["samples"]] == [(lot2["id"], 3)]
+    assert sorted(float(x["amount"]) for x in fixed["spend"][0]["recipients"]) == [30.0, 30.0]
+    assert (on_hand(lot1), on_hand(lot2)) == (10, 2)
+    # The ledger keeps every movement: the drop, its reversal, the new drop; reconciliation has no discrepancy.
+    led = sql(f"SELECT lot_id || ':' || kind || ':' || quantity FROM crm.sample_txn "
+              f"WHERE call_id = '{call['id']}'").split()
+    assert sorted(led) == sorted([f"{lot1['id']}:dropped:4", f"{lot1['id']}:dropped:-4", f"{lot2['id']}:dropped:3"])
+    rec = {x["lot_id"]: x for x in rep.get("/api/v1/reports/sample-reconciliation").json()["items"]}
+    assert rec[lot1["id"]]["discrepancy"] is False and rec[lot2["id"]]["discrepancy"] is False
+    assert (rec[lot1["id"]]["dropped"], rec[lot2["id"]]["dropped"]) == (0, 3)
+    # Spend: the old item and its split are tombstoned, the report counts the new split only.
+    live = sql(f"SELECT count(*) FROM crm.spend_item WHERE call_id = '{call['id']}' AND deleted_at IS NULL")
+    assert live == "1"
+    # Before and after kept, audited.
+    hist = rep.get(f"/api/v1/calls/{call['id']}/amendments").json()["items"][0]
+    assert [s["quantity"] for s in hist["before"]["samples"]] == [4]
+    assert [s["quantity"] for s in hist["after"]["samples"]] == [3]
+    assert float(hist["before"]["spend"][0]["amount"]) == 90 and float(hist["after"]["spend"][0]["amount"]) == 120
+    assert hist["before"]["notes"] != "corrected" and hist["after"]["notes"] == "corrected"
+    audit = a["api"]["admin"].get("/api/v1/admin/audit?action=crm.call.amend&limit=200").json()["items"]
+    assert any(e["target_id"] == call["id"] and "samples" in (e.get("after") or "") for e in audit)
+    # Stale version: 412.
+    problem(amend({"samples": []}, call["version"]), 412)
+    # Removing all samples returns the stock.
+    r = amend({"samples": []}, fixed["version"])
+    assert r.status_code == 201 and r.json()["samples"] == [] and on_hand(lot2) == 5
+
+
 def test_bad_inputs_are_4xx_naming_the_field_and_nothing_is_half_saved(world, ca):
     a = world["A"]
     rep = a["api"]["rep"]
