@@ -121,6 +121,10 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
         r.Add({"POST", std::string("/api/v1/imports/") + kind, cr.Import(kind), Access::kAuthenticated,
                "CSV import keyed by NPI (dry_run=true: report only)", import_limit});
     }
+    r.Add({"GET", "/api/v1/crm/tasks/reminders", cr.Reminders(), Access::kAuthenticated,
+           "the caller's due, unacknowledged task reminders"});
+    r.Add({"POST", "/api/v1/tasks/{id}/reminder/acknowledge", cr.AcknowledgeReminder(), Access::kAuthenticated,
+           "the assignee acknowledges a due reminder"});
     r.Add({"GET", "/api/v1/imports", cr.ListImports(), Access::kAuthenticated, "imports you may see"});
     r.Add({"GET", "/api/v1/imports/{id}", cr.GetImport(), Access::kAuthenticated, "one import"});
     r.Add({"POST", "/api/v1/imports/{id}/revert", cr.RevertImport(), Access::kAuthenticated, "undo a whole import"});

@@ -358,6 +358,34 @@ http::Handler Handlers::Import(std::string kind) const {
     };
 }
 
+http::Handler Handlers::Reminders() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        int limit = 50;
+        std::optional<std::string> cursor;
+        for (const auto& [key, value] : req.query) {
+            if (key == "limit") {
+                auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+                if (ec != std::errc() || p != value.data() + value.size() || limit < 1 || limit > 200) {
+                    throw core::Invalid("limit", "must be a whole number from 1 to 200");
+                }
+            } else if (key == "cursor") {
+                cursor = value;
+            } else {
+                throw core::Invalid(key, "is not a parameter of this list (limit, cursor)");
+            }
+        }
+        Response r = Response::Json(200, co_await Svc(s).Reminders(Who(req), limit, cursor));
+        r.headers.Set("Cache-Control", "private, no-cache");
+        co_return r;
+    };
+}
+
+http::Handler Handlers::AcknowledgeReminder() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        co_return Record(200, co_await Svc(s).AcknowledgeReminder(Who(req), std::string(req.Param("id")), Client(req)));
+    };
+}
+
 http::Handler Handlers::GetImport() const {
     return [s = service](Request& req) -> asio::awaitable<Response> {
         co_return Record(200, co_await Svc(s).GetImport(Who(req), std::string(req.Param("id"))));

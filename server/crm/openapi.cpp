@@ -693,6 +693,43 @@ json::object OpenApiFragment() {
                                {"409", Problem("Already reverted, or rows changed since")}});
     revert["parameters"] = json::array{IdParam()};
     paths["/api/v1/imports/{id}/revert"] = json::object{{"post", revert}};
+    // Task reminders.
+    auto nullable_str = [](std::string format) {
+        json::object o = Str(std::move(format));
+        o["nullable"] = true;
+        return o;
+    };
+    schemas["TaskReminder"] =
+        json::object{{"type", "object"},
+                     {"properties", json::object{{"task_id", Str("uuid")},
+                                                 {"title", Str()},
+                                                 {"priority", Str()},
+                                                 {"status", Str()},
+                                                 {"due_at", nullable_str("date-time")},
+                                                 {"remind_at", Str("date-time")},
+                                                 {"reminder_due_at", nullable_str("date-time")},
+                                                 {"version", json::object{{"type", "integer"}}}}}};
+    schemas["TaskReminderPage"] = json::object{
+        {"type", "object"},
+        {"properties", json::object{{"items", json::object{{"type", "array"}, {"items", Ref("TaskReminder")}}},
+                                    {"next_cursor", nullable_str("")}}}};
+    json::object reminders = Operation(
+        "listTaskReminders",
+        "The caller's task reminders that are due (remind_at passed, task open or in progress) and not acknowledged, "
+        "oldest first",
+        json::object{{"200", Ok("OK", Ref("TaskReminderPage"))}, {"400", ResponseRef("BadRequest")}});
+    reminders["parameters"] = json::array{
+        Param("limit", "query", json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}, false, ""),
+        Param("cursor", "query", Str(), false, "")};
+    paths["/api/v1/crm/tasks/reminders"] = json::object{{"get", reminders}};
+    json::object ack = Operation("acknowledgeTaskReminder",
+                                 "The assignee acknowledges the task's due reminder (it leaves the reminder list)",
+                                 json::object{{"200", Ok("OK", Ref("Task"))},
+                                              {"403", Problem("Not the task's assignee")},
+                                              {"404", ResponseRef("NotFound")},
+                                              {"409", Problem("No reminder due, or acknowledged already")}});
+    ack["parameters"] = json::array{IdParam()};
+    paths["/api/v1/tasks/{id}/reminder/acknowledge"] = json::object{{"post", ack}};
     return json::object{{"paths", paths}, {"schemas", schemas}};
 }
 

@@ -138,6 +138,13 @@ class CrmService {
     boost::asio::awaitable<Written> RevertImport(const http::Principal& who, std::string id, auth::ClientInfo client);
     boost::asio::awaitable<Written> GetImport(const http::Principal& who, std::string id);
 
+    /// Task reminders (reminders.cpp): the caller's own due, unacknowledged reminders (cursor pages), and the
+    /// assignee's acknowledgement (403 for anyone else who can see the task, 409 when not due or done already).
+    boost::asio::awaitable<std::string> Reminders(const http::Principal& who, int limit,
+                                                  std::optional<std::string> cursor);
+    boost::asio::awaitable<Written> AcknowledgeReminder(const http::Principal& who, std::string task_id,
+                                                        auth::ClientInfo client);
+
     /// The largest import body (--import-body-limit); the import routes stream up to it.
     void SetImportBodyLimit(uint64_t bytes) { import_body_limit_ = bytes; }
     /// The pool XLSX exports are written on (required for them).

@@ -158,6 +158,29 @@ inline constexpr db::Statement kReverseCallSpend{
 /// Bumps a call's version (an amendment that changed only its samples or spend).
 inline constexpr db::Statement kTouchCall{
     "crm_touch_call", "UPDATE crm.call SET updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING version"};
+/// The caller's due, unacknowledged task reminders, oldest first, keyset by (remind_at, id). $1 org, $2 user,
+/// $3 after remind_at, $4 after id, $5 limit → json, remind_at (exact text), id.
+inline constexpr db::Statement kReminders{
+    "crm_task_reminders",
+    "SELECT jsonb_build_object('task_id', t.id, 'title', t.title, 'priority', t.priority, 'status', t.status,"
+    " 'due_at', t.due_at, 'remind_at', t.remind_at, 'reminder_due_at', t.reminder_due_at, 'version', t.version)"
+    "::text, t.remind_at::text, t.id::text FROM crm.task t"
+    " WHERE t.org_id = $1 AND t.owner_id = $2::uuid AND t.remind_at IS NOT NULL AND t.remind_at <= now()"
+    " AND t.reminder_acknowledged_at IS NULL AND t.deleted_at IS NULL AND t.status IN ('open', 'in_progress')"
+    " AND ($3::timestamptz IS NULL OR (t.remind_at, t.id) > ($3::timestamptz, $4::uuid))"
+    " ORDER BY t.remind_at, t.id LIMIT $5"};
+/// Acknowledges the caller's due reminder of task $2. → version, or no row (kReminderState says why).
+inline constexpr db::Statement kAckReminder{
+    "crm_ack_reminder",
+    "UPDATE crm.task t SET reminder_acknowledged_at = now() WHERE t.org_id = $1 AND t.id = $2 AND t.owner_id = $3"
+    " AND t.remind_at IS NOT NULL AND t.remind_at <= now() AND t.reminder_acknowledged_at IS NULL"
+    " AND t.deleted_at IS NULL RETURNING t.version"};
+/// A visible task's assignee and reminder state (why an acknowledgement was refused). $1 org, $2 task.
+inline constexpr db::Statement kReminderState{
+    "crm_reminder_state",
+    "SELECT t.owner_id::text, t.remind_at IS NOT NULL AND t.remind_at <= now(), t.reminder_acknowledged_at IS NOT NULL"
+    " FROM crm.task t WHERE t.org_id = $1 AND t.id = $2 AND t.deleted_at IS NULL AND "
+    "(crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"};
 inline constexpr db::Statement kSubmitCall{
     "crm_submit_call",
     "UPDATE crm.call SET status = 'completed', locked = true, submitted_at = now(), signature_path = $3, "

@@ -14,7 +14,7 @@ import uuid
 import openpyxl
 import pytest
 
-from conftest import OWNER_URL, Server, psql
+from conftest import BIN, OWNER_URL, Server, psql
 from crm_helpers import FAST, Api, cid, make_npi, make_world, setup_org_catalogue
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64).decode()
@@ -354,6 +354,51 @@ def test_amendment_corrects_samples_and_spend_in_one_transaction(world, ca):
     # Removing all samples returns the stock.
     r = amend({"samples": []}, fixed["version"])
     assert r.status_code == 201 and r.json()["samples"] == [] and on_hand(lot2) == 5
+
+
+def test_task_reminders_due_list_acknowledge_and_sweep(srv):
+    w = make_world(srv)
+    org = w["A"]
+    mgr, rep, rep2 = (Api(srv, org[r]) for r in ("manager", "rep", "rep2"))
+    past, future = "2026-01-01T08:00:00Z", "2099-01-01T08:00:00Z"
+    t1 = mgr.create("tasks", {"title": "call back", "remind_at": past, "owner_id": org["rep"]["id"]})  # assigned
+    t2 = rep.create("tasks", {"title": "later", "remind_at": "2026-01-02T08:00:00Z"})
+    rep.create("tasks", {"title": "not yet", "remind_at": future})
+    rep.create("tasks", {"title": "no reminder"})
+    rep.create("tasks", {"title": "done already", "remind_at": past, "status": "done"})
+    rep2.create("tasks", {"title": "someone else's", "remind_at": past})
+    page = rep.get("/api/v1/crm/tasks/reminders?limit=1").json()
+    assert [x["task_id"] for x in page["items"]] == [t1["id"]] and page["next_cursor"]
+    page2 = rep.get(f"/api/v1/crm/tasks/reminders?limit=1&cursor={page['next_cursor']}").json()
+    assert [x["task_id"] for x in page2["items"]] == [t2["id"]] and page2["next_cursor"] is None
+    assert all(x["reminder_due_at"] is None for x in page["items"] + page2["items"])  # not swept yet
+    assert mgr.get("/api/v1/crm/tasks/reminders").json()["items"] == []  # the caller's own reminders only
+    # The worker's sweep marks each due reminder once (the notification seam), not the future or done ones.
+    before = int(sql("SELECT count(*) FROM crm.task WHERE reminder_due_at IS NOT NULL"))
+    r = subprocess.run([BIN, "worker", "--once", "--database-url", OWNER_URL, "--log-format", "json"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    logged = [line for line in r.stdout.splitlines() + r.stderr.splitlines() if "task_reminder_due" in line]
+    assert {t1["id"], t2["id"]} <= {tid for tid in (t1["id"], t2["id"]) if any(tid in x for x in logged)}
+    assert int(sql("SELECT count(*) FROM crm.task WHERE reminder_due_at IS NOT NULL")) - before >= 3
+    assert sql(f"SELECT count(*) FROM crm.task WHERE org_id = '{org['id']}' AND reminder_due_at IS NOT NULL") == "3"
+    swept = {x["task_id"]: x for x in rep.get("/api/v1/crm/tasks/reminders").json()["items"]}
+    assert swept[t1["id"]]["reminder_due_at"] is not None
+    # Acknowledge: the assignee only; then it leaves the list; twice is 409; not due is 409.
+    problem(mgr.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge"), 403)
+    problem(rep2.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge"), 404)
+    ack = rep.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge")
+    assert ack.status_code == 200, ack.text
+    assert ack.json()["reminder_acknowledged_at"] is not None
+    assert [x["task_id"] for x in rep.get("/api/v1/crm/tasks/reminders").json()["items"]] == [t2["id"]]
+    problem(rep.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge"), 409)
+    # Moving remind_at re-arms the reminder.
+    cur = rep.get(f"/api/v1/tasks/{t1['id']}").json()
+    rep.patch(f"/api/v1/tasks/{t1['id']}", {"remind_at": "2026-01-03T08:00:00Z"}, version=cur["version"])
+    again = {x["task_id"]: x for x in rep.get("/api/v1/crm/tasks/reminders").json()["items"]}
+    assert t1["id"] in again and again[t1["id"]]["reminder_due_at"] is None
+    assert "limit" in fields_of(problem(rep.get("/api/v1/crm/tasks/reminders?limit=0"), 400))
+    assert "cursor" in fields_of(problem(rep.get("/api/v1/crm/tasks/reminders?cursor=zz"), 400))
 
 
 def test_bad_inputs_are_4xx_naming_the_field_and_nothing_is_half_saved(world, ca):
