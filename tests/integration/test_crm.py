@@ -301,7 +301,7 @@ def test_amendment_corrects_samples_and_spend_in_one_transaction(world, ca):
     rep = a["api"]["rep"]
     drug = a["cat"]["drug"]["id"]
     lot1, lot2 = lot_for(world, qty=10), lot_for(world, qty=5)
-    npi, other = ca["ca"][5], ca["ca"][6]
+    npi, other = ca["ca"][10], ca["ca"][11]  # physicians no other test of this world touches
     call = rep.create("calls", visit(npi, samples=[{"product_id": drug, "lot_id": lot1["id"], "quantity": 4}],
                                      spend=[{"kind": "meal", "amount": 90, "attendee_count": 3}],
                                      submit=True, signature=PNG))
