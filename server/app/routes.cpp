@@ -115,10 +115,16 @@ void RegisterRoutes(http::Router& r, AppContext& ctx) {
     }
     r.Add({"GET", "/api/v1/reports/sunshine/export", cr.SunshineExport(), Access::kAdmin,
            "Open Payments general-payment file (CSV)"});
+    const uint64_t import_limit = ctx.crm != nullptr ? ctx.crm->ImportBodyLimit() : uint64_t{1} << 30;
     for (const char* kind : {"accounts", "call-plans", "calls"}) {
+        // The CSV is streamed (Route::stream_body_limit): read and written while it arrives, --import-body-limit.
         r.Add({"POST", std::string("/api/v1/imports/") + kind, cr.Import(kind), Access::kAuthenticated,
-               "CSV import keyed by NPI (dry_run=true: report only)"});
+               "CSV import keyed by NPI (dry_run=true: report only)", import_limit});
     }
+    r.Add({"GET", "/api/v1/crm/tasks/reminders", cr.Reminders(), Access::kAuthenticated,
+           "the caller's due, unacknowledged task reminders"});
+    r.Add({"POST", "/api/v1/tasks/{id}/reminder/acknowledge", cr.AcknowledgeReminder(), Access::kAuthenticated,
+           "the assignee acknowledges a due reminder"});
     r.Add({"GET", "/api/v1/imports", cr.ListImports(), Access::kAuthenticated, "imports you may see"});
     r.Add({"GET", "/api/v1/imports/{id}", cr.GetImport(), Access::kAuthenticated, "one import"});
     r.Add({"POST", "/api/v1/imports/{id}/revert", cr.RevertImport(), Access::kAuthenticated, "undo a whole import"});

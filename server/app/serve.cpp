@@ -190,6 +190,8 @@ int RunServe(const core::Config& config) {
     routeplan::RoutePlanService route_service(pool, cpu_pool, route_settings);
 
     crm::CrmService crm_service(pool, config.storage_dir);
+    crm_service.SetImportBodyLimit(static_cast<uint64_t>(config.import_body_limit_bytes));
+    crm_service.SetCpuPool(&cpu_pool);
     // Targeting (markets, territories)
     markets::MarketService market_service(pool);
     territories::TerritoryService territory_service(pool, config.territory_sync_members);

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/sql_error.h"
 #include "jobs/queue.h"
+#include "crm/reminders.h"
 #include "markets/recompute.h"
 
 namespace rounds::app {
@@ -42,6 +43,8 @@ int RunWorker(const core::Config& config, bool once) {
             auth::RegisterAuditRetention(worker, conn);
             auth::ScheduleAuditRetention(conn);
             markets::RegisterJobs(worker, conn);
+            crm::RegisterReminderJobs(worker, conn);  // notifications plug in as its sink (crm/reminders.h)
+            crm::ScheduleReminderSweep(conn);
             total += worker.Run(g_stop, once, std::chrono::milliseconds(1000));
             if (once) {
                 break;

@@ -256,6 +256,11 @@ std::vector<SettingDef> BuildSettings() {
                            0, 10000000, "int",
                            "Practice locations up to which a territory write rebuilds the territory's members itself; "
                            "larger territories are left to the recompute job."));
+    // CRM
+    s.push_back(IntSetting("import-body-limit", "ROUNDS_IMPORT_BODY_LIMIT", &Config::import_body_limit_bytes, 0,
+                           int64_t{1} << 40, "bytes",
+                           "Largest CSV import body (POST /api/v1/imports/*); it is streamed, not held in memory, so "
+                           "it may be far above --http-body-limit. Larger gets 413."));
     {
         SettingDef d{"log-level", "ROUNDS_LOG_LEVEL", "enum", "info", "debug, info, warn or error.", {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {

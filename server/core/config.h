@@ -72,6 +72,8 @@ struct Config {
     int osrm_timeout_ms = 5000;
     // Targeting
     int territory_sync_members = 50000;
+    // CRM
+    int64_t import_body_limit_bytes = int64_t{1} << 30;
 };
 
 /// One entry of the settings table: the flag is `--<name>`, the variable `env`.

@@ -175,9 +175,12 @@ http::Handler Handlers::Export(const Entity& e) const {
         }
         auto file = co_await Svc(s).Export(Who(req), e, ParseList(e, req, true), format, Client(req));
         Response r = Response::Text(200, std::move(file.bytes), file.content_type);
+        r.stream = std::move(file.stream);
         r.headers.Set("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");
         r.headers.Set("Cache-Control", "private, no-store");
-        r.headers.Set("X-Row-Count", std::to_string(file.rows));
+        if (format == "xlsx") {
+            r.headers.Set("X-Row-Count", std::to_string(file.rows));  // a streamed CSV does not know it up front
+        }
         co_return r;
     };
 }
@@ -280,9 +283,28 @@ CrmService::ReportParams ParseReport(const Request& req) {
             if (!p.npi) {
                 throw core::Invalid("npi", "must be a 10-digit NPI with a valid check digit");
             }
-        } else if (key != "year") {
-            throw core::Invalid(key, "is not a parameter of this report (from, to, year, npi, cycle_start)");
+        } else if (key == "by") {
+            if (value != "tier" && value != "decile") {
+                throw core::Invalid("by", "must be tier or decile");
+            }
+            p.by = value;
+        } else if (key == "market") {
+            if (!tenancy::IsUuid(value)) {
+                throw core::Invalid("market", "must be a market id (UUID)");
+            }
+            p.market = value;
+        } else if (key == "year") {
+            p.year_given = true;
+        } else {
+            throw core::Invalid(key,
+                                "is not a parameter of this report (from, to, year, npi, cycle_start, by, market)");
         }
+    }
+    if (p.by == "decile" && !p.market) {
+        throw core::Invalid("market", "is required with by=decile (the market whose deciles to use)");
+    }
+    if (p.market && p.by != "decile") {
+        throw core::Invalid("by", "must be decile when a market is given");
     }
     return p;
 }
@@ -291,7 +313,11 @@ CrmService::ReportParams ParseReport(const Request& req) {
 
 http::Handler Handlers::Report(std::string name) const {
     return [s = service, name](Request& req) -> asio::awaitable<Response> {
-        std::string body = co_await Svc(s).Report(Who(req), name, ParseReport(req));
+        CrmService::ReportParams params = ParseReport(req);
+        if (name != "coverage" && (!params.by.empty() || params.market)) {
+            throw core::Invalid(params.market ? "market" : "by", "is a parameter of the coverage report only");
+        }
+        std::string body = co_await Svc(s).Report(Who(req), name, std::move(params));
         Response r = Response::Json(200, std::move(body));
         r.headers.Set("Cache-Control", "private, no-cache");
         co_return r;
@@ -323,9 +349,40 @@ http::Handler Handlers::Import(std::string kind) const {
             }
             dry_run = value == "true";
         }
-        auto result = co_await Svc(s).Import(Who(req), kind, std::move(req.body), dry_run, Client(req));
+        if (req.body_reader == nullptr) {
+            throw core::Error(core::ErrorKind::kInternal, "the import route must stream its body");
+        }
+        auto result = co_await Svc(s).Import(Who(req), kind, *req.body_reader, dry_run, Client(req));
         bool has_errors = !result.applied && !dry_run;
         co_return Response::Json(result.applied ? 201 : has_errors ? 422 : 200, std::move(result.json));
+    };
+}
+
+http::Handler Handlers::Reminders() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        int limit = 50;
+        std::optional<std::string> cursor;
+        for (const auto& [key, value] : req.query) {
+            if (key == "limit") {
+                auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+                if (ec != std::errc() || p != value.data() + value.size() || limit < 1 || limit > 200) {
+                    throw core::Invalid("limit", "must be a whole number from 1 to 200");
+                }
+            } else if (key == "cursor") {
+                cursor = value;
+            } else {
+                throw core::Invalid(key, "is not a parameter of this list (limit, cursor)");
+            }
+        }
+        Response r = Response::Json(200, co_await Svc(s).Reminders(Who(req), limit, cursor));
+        r.headers.Set("Cache-Control", "private, no-cache");
+        co_return r;
+    };
+}
+
+http::Handler Handlers::AcknowledgeReminder() const {
+    return [s = service](Request& req) -> asio::awaitable<Response> {
+        co_return Record(200, co_await Svc(s).AcknowledgeReminder(Who(req), std::string(req.Param("id")), Client(req)));
     };
 }
 

@@ -40,6 +40,9 @@ struct Handlers {
     http::Handler GetImport() const;
     http::Handler ListImports() const;
     http::Handler RevertImport() const;
+    /// GET /api/v1/crm/tasks/reminders[?limit&cursor]; POST /api/v1/tasks/{id}/reminder/acknowledge.
+    http::Handler Reminders() const;
+    http::Handler AcknowledgeReminder() const;
 };
 
 }  // namespace rounds::crm

@@ -1,10 +1,13 @@
 // CSV import of accounts, call plans and past calls keyed by NPI, and its revert.
 //
-// The file is read record by record (no row cap beyond the request body limit); each line goes through the
-// same checks as the API (CheckBody, references, restrictions) inside a savepoint, so one bad line is reported
-// with its line number and field and the next line still runs. The whole import is one transaction: a dry run,
-// or any bad line, rolls everything back; otherwise every touched row carries the import id and a journal line
-// with the row as it was before, which is what a revert restores.
+// The body is streamed (no row cap; --import-body-limit): records are split as the bytes arrive and written in
+// batches of kImportBatch lines, so memory does not grow with the file. Each line goes through the same checks
+// as the API (CheckBody, references, restrictions); a bad line is reported with its line number and field and
+// the next line still runs (a batch the database refused is rolled back to its savepoint and run again line by
+// line). The whole import is one transaction: a dry run, or any bad line, rolls everything back; otherwise
+// every touched row carries the import id and a journal line with the row as it was before, which is what a
+// revert restores. The error report lists the first kMaxReportedErrors errors and counts the rest.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
@@ -13,6 +16,7 @@
 
 #include "auth/crypto.h"
 #include "core/error.h"
+#include "crm/csv.h"
 #include "crm/service.h"
 #include "crm/sql.h"
 #include "db/sql_error.h"
@@ -25,64 +29,6 @@ using core::Error;
 using core::ErrorKind;
 
 namespace {
-
-/// RFC 4180 records from a buffer: quoted fields with "" escapes and embedded line breaks, CRLF or LF.
-class CsvRecords {
-  public:
-    explicit CsvRecords(std::string_view text) : text_(text) {
-        if (text_.starts_with("\xEF\xBB\xBF")) {
-            text_.remove_prefix(3);
-        }
-    }
-    /// The next record and the line it starts on; false at the end.
-    bool Next(std::vector<std::string>& fields, size_t& line) {
-        fields.clear();
-        if (pos_ >= text_.size()) {
-            return false;
-        }
-        line = line_;
-        std::string field;
-        bool quoted = false;
-        while (pos_ < text_.size()) {
-            char c = text_[pos_++];
-            if (quoted) {
-                if (c == '"') {
-                    if (pos_ < text_.size() && text_[pos_] == '"') {
-                        field += '"';
-                        ++pos_;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    if (c == '\n') {
-                        ++line_;
-                    }
-                    field += c;
-                }
-            } else if (c == '"' && field.empty()) {
-                quoted = true;
-            } else if (c == ',') {
-                fields.push_back(std::move(field));
-                field.clear();
-            } else if (c == '\n' || c == '\r') {
-                if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') {
-                    ++pos_;
-                }
-                ++line_;
-                break;
-            } else {
-                field += c;
-            }
-        }
-        fields.push_back(std::move(field));
-        return true;
-    }
-
-  private:
-    std::string_view text_;
-    size_t pos_ = 0;
-    size_t line_ = 1;
-};
 
 std::string Trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
@@ -177,24 +123,274 @@ struct LineError {
 
 }  // namespace
 
+struct CrmService::CsvLine {
+    size_t line = 0;
+    std::vector<std::string> row;
+};
+
+/// The state of one import while it runs: its columns, counters and the errors reported so far (capped).
+struct CrmService::ImportRun {
+    explicit ImportRun(tenancy::Scope s) : scope(std::move(s)) {}
+    const Entity* entity = nullptr;
+    const sql::EntitySql* sql = nullptr;
+    tenancy::Scope scope;
+    std::string kind, import_id;
+    std::vector<std::string> header;
+    std::vector<const Field*> columns;
+    std::vector<std::string> keys;
+    size_t total = 0, created = 0, updated = 0;
+    size_t error_count = 0;  // every error, reported or not
+    std::vector<LineError> errors;
+
+    void AddError(size_t line, std::string field, std::string message) {
+        ++error_count;
+        if (errors.size() < kMaxReportedErrors) {
+            errors.push_back(LineError{line, std::move(field), std::move(message)});
+        }
+    }
+};
+
+namespace {
+
+/// Records from the request body, read 64 KiB at a time as they are needed.
+class BodyRecords {
+  public:
+    explicit BodyRecords(http::BodyReader& body) : body_(body) {}
+    asio::awaitable<bool> Next(CsvRecord& record) {
+        while (!splitter_.Pop(record)) {
+            if (ended_) {
+                co_return false;
+            }
+            chunk_.clear();
+            const bool got = co_await body_.Read(chunk_, 64 * 1024);
+            if (got) {
+                splitter_.Feed(chunk_);
+            } else {
+                ended_ = true;
+                splitter_.Finish();
+            }
+        }
+        co_return true;
+    }
+
+  private:
+    http::BodyReader& body_;
+    CsvSplitter splitter_;
+    std::string chunk_;
+    bool ended_ = false;
+};
+
+/// Lines written between two savepoints: large enough that savepoints cost little, small enough that a batch
+/// run again line by line (after the database refused one of its lines) stays cheap, and memory stays small.
+constexpr size_t kImportBatch = 500;
+
+bool IsLineError(const Error& e) {
+    return e.Kind() != ErrorKind::kUnavailable && e.Kind() != ErrorKind::kInternal;
+}
+
+}  // namespace
+
+asio::awaitable<bool> CrmService::ImportLine(db::Lease& lease, ImportRun& run, const CsvLine& line) {
+    const Entity& e = *run.entity;
+    const auto& s = *run.sql;
+    const tenancy::Scope& scope = run.scope;
+    const auto& row = line.row;
+    json::object body;
+    std::optional<std::string> owner_email;
+    for (size_t i = 0; i < row.size(); ++i) {
+        std::string cell = Trim(row[i]);
+        if (cell.empty()) {
+            continue;
+        }
+        if (run.header[i] == "owner_email") {
+            owner_email = cell;
+        } else if (run.columns[i] == nullptr) {
+            body[run.header[i]] = cell;
+        } else {
+            body[run.header[i]] = CellValue(*run.columns[i], cell);
+        }
+    }
+    if (owner_email) {
+        db::Result u = co_await lease.Exec(sql::kUserByEmail, scope.org.Str(), *owner_email);
+        if (u.Rows() == 0) {
+            Fail(ErrorKind::kUnprocessable, "owner_email", "no user " + *owner_email + " in your team");
+        }
+        body["owner_id"] = std::string(u.Get(0, 0));
+    }
+    std::optional<std::string> client_id;
+    if (const json::value* c = body.if_contains("client_id"); c && c->is_string()) {
+        client_id = std::string(c->as_string());
+    }
+    json::object probe = body;
+    probe.erase("client_id");
+    CheckedBody key = CheckBody(e, probe, false);  // shapes first, so the key lookup binds clean values
+    for (const auto& k : run.keys) {
+        if (!key.fields.contains(k) || key.fields.at(k).is_null()) {
+            throw core::Invalid(k, "is required (the natural key)");
+        }
+    }
+    std::string owner = key.owner_id.value_or(scope.user_id);
+    std::string npi = json::serialize(key.fields.at("npi"));
+    // The existing row of this natural key (or client_id), as id, version and JSON.
+    std::optional<std::string> found_id;
+    db::Result found;
+    if (run.kind == "accounts") {
+        found = co_await lease.Exec(sql::kAccountByNpi, scope.org.Str(), npi);
+    } else if (run.kind == "call-plans") {
+        found = co_await lease.Exec(sql::kPlanByKey, scope.org.Str(), owner, npi,
+                                    std::string(key.fields.at("cycle_start").as_string()),
+                                    std::string(key.fields.at("channel").as_string()));
+    } else {
+        found = co_await lease.Exec(sql::kCallByKey, scope.org.Str(), owner, npi,
+                                    std::string(key.fields.at("starts_at").as_string()),
+                                    std::string(key.fields.at("channel").as_string()));
+    }
+    std::string found_json;
+    if (found.Rows() > 0) {
+        found_id = std::string(found.Get(0, 0));
+        found_json = std::string(found.Get(0, 2));
+    } else if (client_id) {
+        db::Result by = co_await lease.Exec(s.by_client_id, scope.org.Str(), *client_id);
+        if (by.Rows() > 0) {
+            std::string by_id(by.Get(0, 2));
+            db::Result locked = co_await lease.Exec(s.lock, scope.org.Str(), by_id);
+            if (locked.Rows() > 0) {
+                found_id = by_id;
+                found_json = std::string(locked.Get(0, 2));
+            }
+        }
+    }
+    // Every check above and in BeforeWrite only reads: a line refused by them has written nothing.
+    std::string id;
+    std::optional<std::string> before;
+    bool created = false;
+    if (found_id) {
+        id = *found_id;
+        json::object merged = json::parse(found_json).as_object();
+        if (merged["locked"] == true) {
+            Fail(ErrorKind::kConflict, "starts_at", "matches a submitted (locked) call");
+        }
+        before = found_json;
+        for (const auto& [k, v] : key.fields) {
+            merged[k] = v;
+        }
+        std::string row_owner = merged["owner_id"].is_string() ? std::string(merged["owner_id"].as_string()) : "";
+        co_await CheckOwner(lease, scope, e, key.owner_id);
+        co_await BeforeWrite(lease, scope, e, merged, key.fields, json::object(), false, row_owner);
+        db::Param new_owner = key.owner_id ? db::Param(*key.owner_id) : db::Param();
+        co_await lease.Exec(s.update, scope.org.Str(), id, json::serialize(key.fields), new_owner);
+    } else {
+        CheckedBody full = CheckBody(e, body, true);
+        co_await CheckOwner(lease, scope, e, full.owner_id);
+        co_await BeforeWrite(lease, scope, e, full.fields, full.fields, json::object(), true, owner);
+        db::Result ins = co_await lease.Exec(s.insert, scope.org.Str(), client_id, owner, scope.user_id,
+                                             json::serialize(full.fields));
+        if (ins.Rows() == 0) {
+            Fail(ErrorKind::kConflict, "client_id", "is already used by another record");
+        }
+        id = std::string(ins.Get(0, 0));
+        created = true;
+    }
+    db::Param before_param = before ? db::Param(*before) : db::Param();
+    co_await lease.Exec(s.journal_import, scope.org.Str(), id, run.import_id, e.table, before_param);
+    co_return created;
+}
+
+asio::awaitable<void> CrmService::ImportBatch(db::Lease& lease, ImportRun& run, const std::vector<CsvLine>& batch) {
+    co_await lease.Command("SAVEPOINT import_batch");
+    // Fast path: no savepoint per line. A line refused by our own checks wrote nothing and the transaction is
+    // intact; only an error from the database (a constraint) aborts it.
+    size_t created = 0, updated = 0;
+    std::vector<std::pair<size_t, core::FieldError>> errors;
+    bool database_refused = false;
+    for (const auto& line : batch) {
+        std::optional<Error> refused;
+        try {
+            const bool made = co_await ImportLine(lease, run, line);
+            ++(made ? created : updated);
+        } catch (const Error& err) {
+            if (!IsLineError(err)) {
+                throw;
+            }
+            refused = err;
+        } catch (const db::SqlError&) {
+            database_refused = true;
+        }
+        if (database_refused) {
+            break;
+        }
+        if (refused) {
+            auto fields = refused->Fields();
+            if (fields.empty()) {
+                fields.push_back(core::FieldError{std::string(), refused->Detail()});
+            }
+            for (auto& f : fields) {
+                errors.emplace_back(line.line, std::move(f));
+            }
+        }
+    }
+    if (database_refused) {
+        // Slow path: undo the batch and run it again with a savepoint per line, so the refused line is reported
+        // and the others are kept.
+        co_await lease.Command("ROLLBACK TO SAVEPOINT import_batch");
+        created = updated = 0;
+        errors.clear();
+        for (const auto& line : batch) {
+            co_await lease.Command("SAVEPOINT import_line");
+            std::vector<core::FieldError> line_errors;
+            bool ok = false;
+            try {
+                const bool made = co_await ImportLine(lease, run, line);
+                ++(made ? created : updated);
+                ok = true;
+            } catch (const Error& err) {
+                if (!IsLineError(err)) {
+                    throw;
+                }
+                line_errors = err.Fields();
+                if (line_errors.empty()) {
+                    line_errors.push_back(core::FieldError{std::string(), err.Detail()});
+                }
+            } catch (const db::SqlError& err) {
+                line_errors.push_back(core::FieldError{std::string(), db::MapSqlError(err).Detail()});
+            }
+            co_await lease.Command(ok ? "RELEASE SAVEPOINT import_line" : "ROLLBACK TO SAVEPOINT import_line");
+            for (auto& f : line_errors) {
+                errors.emplace_back(line.line, std::move(f));
+            }
+        }
+    }
+    co_await lease.Command("RELEASE SAVEPOINT import_batch");
+    run.created += created;
+    run.updated += updated;
+    for (auto& [line, f] : errors) {
+        run.AddError(line, std::move(f.field), std::move(f.message));
+    }
+}
+
 asio::awaitable<CrmService::ImportResult> CrmService::Import(const http::Principal& who, std::string kind,
-                                                             std::string csv, bool dry_run, auth::ClientInfo client) {
+                                                             http::BodyReader& body, bool dry_run,
+                                                             auth::ClientInfo client) {
     if (kind != "accounts" && kind != "call-plans" && kind != "calls") {
         throw core::NotFound("no import of " + kind + " (accounts, call-plans, calls)");
     }
-    const Entity& e = EntityByName(kind);
-    const auto& s = sql::For(e);
-    tenancy::Scope scope = tenancy::ScopeOf(who);
-    CsvRecords records(csv);
-    std::vector<std::string> header, row;
-    size_t line = 0;
-    if (!records.Next(header, line) || (header.size() == 1 && Trim(header[0]).empty())) {
+    ImportRun run(tenancy::ScopeOf(who));
+    run.entity = &EntityByName(kind);
+    run.sql = &sql::For(*run.entity);
+    run.kind = kind;
+    const Entity& e = *run.entity;
+    const tenancy::Scope& scope = run.scope;
+    BodyRecords records(body);
+    CsvRecord rec;
+    // (GCC 12: no co_await inside a || expression; it miscompiles the right-hand side.)
+    const bool has_header = co_await records.Next(rec);
+    if (!has_header || (rec.fields.size() == 1 && Trim(rec.fields[0]).empty())) {
         throw core::Invalid("body", "is empty: send a CSV file with a header line");
     }
-    std::vector<const Field*> columns;
+    run.header = std::move(rec.fields);
     std::vector<LineError> errors;
     std::set<std::string, std::less<>> names;
-    for (auto& h : header) {
+    for (auto& h : run.header) {
         h = Trim(h);
         const Field* f = e.Find(h);
         bool special = h == "owner_email" || h == "owner_id" || h == "client_id";
@@ -204,10 +400,10 @@ asio::awaitable<CrmService::ImportResult> CrmService::Import(const http::Princip
         if (!names.insert(h).second) {
             errors.push_back(LineError{1, h, std::string("appears twice")});
         }
-        columns.push_back(f != nullptr && !f->read_only ? f : nullptr);
+        run.columns.push_back(f != nullptr && !f->read_only ? f : nullptr);
     }
-    std::vector<std::string> keys = NaturalKey(kind);
-    for (const auto& k : keys) {
+    run.keys = NaturalKey(kind);
+    for (const auto& k : run.keys) {
         if (!names.contains(k)) {
             errors.push_back(LineError{1, k, std::string("is a required column (the natural key)")});
         }
@@ -220,172 +416,60 @@ asio::awaitable<CrmService::ImportResult> CrmService::Import(const http::Princip
         Fail(ErrorKind::kInvalid, "header", "is not a " + e.singular + " import: " + json::serialize(list));
     }
 
-    std::string import_id = auth::NewUuid();
-    size_t total = 0, created = 0, updated = 0;
-    std::map<std::string, bool, std::less<>> touched;
+    run.import_id = auth::NewUuid();
     auto lease = co_await pool_.Acquire();
     auto tx = co_await tenancy::Begin(lease, scope);
+    // The statements of a line are planned for each execution: a table that starts nearly empty grows by the
+    // import inside this transaction, and a generic plan made while it was small (the owner index under RLS
+    // instead of the primary key) would make every later line scan the caller's rows: quadratic.
+    co_await lease.Command("SET LOCAL plan_cache_mode = force_custom_plan");
     std::string job_kind = kind == "call-plans" ? std::string("call_plans") : kind;
-    co_await lease.Exec(sql::kInsertImport, scope.org.Str(), import_id, scope.user_id, job_kind, 0, 0, 0);
-    while (records.Next(row, line)) {
-        if (row.size() == 1 && Trim(row[0]).empty()) {
-            continue;  // blank line
-        }
-        ++total;
-        if (row.size() != header.size()) {
-            errors.push_back(LineError{
-                line, std::string(),
-                "has " + std::to_string(row.size()) + " fields; the header has " + std::to_string(header.size())});
-            continue;
-        }
-        json::object body;
-        std::optional<std::string> owner_email;
-        for (size_t i = 0; i < row.size(); ++i) {
-            std::string cell = Trim(row[i]);
-            if (cell.empty()) {
+    co_await lease.Exec(sql::kInsertImport, scope.org.Str(), run.import_id, scope.user_id, job_kind, 0, 0, 0);
+    std::vector<CsvLine> batch;
+    batch.reserve(kImportBatch);
+    bool more = true;
+    while (more) {
+        more = co_await records.Next(rec);
+        if (more) {
+            if (rec.fields.size() == 1 && Trim(rec.fields[0]).empty()) {
+                continue;  // blank line
+            }
+            ++run.total;
+            if (rec.fields.size() != run.header.size()) {
+                run.AddError(rec.line, std::string(),
+                             "has " + std::to_string(rec.fields.size()) + " fields; the header has " +
+                                 std::to_string(run.header.size()));
                 continue;
             }
-            if (header[i] == "owner_email") {
-                owner_email = cell;
-            } else if (columns[i] == nullptr) {
-                body[header[i]] = cell;
-            } else {
-                body[header[i]] = CellValue(*columns[i], cell);
-            }
+            batch.push_back(CsvLine{rec.line, std::move(rec.fields)});
         }
-        co_await lease.Command("SAVEPOINT import_line");
-        bool failed = false;
-        std::vector<core::FieldError> line_errors;
-        try {
-            if (owner_email) {
-                db::Result u = co_await lease.Exec(sql::kUserByEmail, scope.org.Str(), *owner_email);
-                if (u.Rows() == 0) {
-                    Fail(ErrorKind::kUnprocessable, "owner_email", "no user " + *owner_email + " in your team");
-                }
-                body["owner_id"] = std::string(u.Get(0, 0));
-            }
-            std::optional<std::string> client_id;
-            if (const json::value* c = body.if_contains("client_id"); c && c->is_string()) {
-                client_id = std::string(c->as_string());
-            }
-            json::object probe = body;
-            probe.erase("client_id");
-            CheckedBody key = CheckBody(e, probe, false);  // shapes first, so the key lookup binds clean values
-            for (const auto& k : keys) {
-                if (!key.fields.contains(k) || key.fields.at(k).is_null()) {
-                    throw core::Invalid(k, "is required (the natural key)");
-                }
-            }
-            std::string owner = key.owner_id.value_or(scope.user_id);
-            std::string npi = json::serialize(key.fields.at("npi"));
-            // The existing row of this natural key (or client_id), as id, version and JSON.
-            std::optional<std::string> found_id;
-            db::Result found;
-            if (kind == "accounts") {
-                found = co_await lease.Exec(sql::kAccountByNpi, scope.org.Str(), npi);
-            } else if (kind == "call-plans") {
-                found = co_await lease.Exec(sql::kPlanByKey, scope.org.Str(), owner, npi,
-                                            std::string(key.fields.at("cycle_start").as_string()),
-                                            std::string(key.fields.at("channel").as_string()));
-            } else {
-                found = co_await lease.Exec(sql::kCallByKey, scope.org.Str(), owner, npi,
-                                            std::string(key.fields.at("starts_at").as_string()),
-                                            std::string(key.fields.at("channel").as_string()));
-            }
-            std::string found_json;
-            if (found.Rows() > 0) {
-                found_id = std::string(found.Get(0, 0));
-                found_json = std::string(found.Get(0, 2));
-            } else if (client_id) {
-                db::Result by = co_await lease.Exec(s.by_client_id, scope.org.Str(), *client_id);
-                if (by.Rows() > 0) {
-                    std::string by_id(by.Get(0, 2));
-                    db::Result locked = co_await lease.Exec(s.lock, scope.org.Str(), by_id);
-                    if (locked.Rows() > 0) {
-                        found_id = by_id;
-                        found_json = std::string(locked.Get(0, 2));
-                    }
-                }
-            }
-            std::string id;
-            std::optional<std::string> before;
-            if (found_id) {
-                id = *found_id;
-                json::object merged = json::parse(found_json).as_object();
-                if (merged["locked"] == true) {
-                    Fail(ErrorKind::kConflict, "starts_at", "matches a submitted (locked) call");
-                }
-                before = found_json;
-                for (const auto& [k, v] : key.fields) {
-                    merged[k] = v;
-                }
-                std::string row_owner =
-                    merged["owner_id"].is_string() ? std::string(merged["owner_id"].as_string()) : "";
-                co_await CheckOwner(lease, scope, e, key.owner_id);
-                co_await BeforeWrite(lease, scope, e, merged, key.fields, json::object(), false, row_owner);
-                db::Param new_owner = key.owner_id ? db::Param(*key.owner_id) : db::Param();
-                co_await lease.Exec(s.update, scope.org.Str(), id, json::serialize(key.fields), new_owner);
-                ++updated;
-            } else {
-                CheckedBody full = CheckBody(e, body, true);
-                co_await CheckOwner(lease, scope, e, full.owner_id);
-                co_await BeforeWrite(lease, scope, e, full.fields, full.fields, json::object(), true, owner);
-                db::Result ins = co_await lease.Exec(s.insert, scope.org.Str(), client_id, owner, scope.user_id,
-                                                     json::serialize(full.fields));
-                if (ins.Rows() == 0) {
-                    Fail(ErrorKind::kConflict, "client_id", "is already used by another record");
-                }
-                id = std::string(ins.Get(0, 0));
-                ++created;
-            }
-            db::Result v = co_await lease.Exec(s.set_import, scope.org.Str(), id, import_id);
-            int64_t version = v.GetInt(0, 0);
-            if (touched.contains(id)) {
-                co_await lease.Exec(sql::kJournalBump, scope.org.Str(), import_id, id, version);
-            } else {
-                touched[id] = true;
-                db::Param before_param = before ? db::Param(*before) : db::Param();
-                co_await lease.Exec(sql::kInsertJournal, scope.org.Str(), import_id, e.table, id, before_param,
-                                    version);
-            }
-        } catch (const Error& err) {
-            failed = true;
-            line_errors = err.Fields();
-            if (line_errors.empty()) {
-                line_errors.push_back(core::FieldError{std::string(), err.Detail()});
-            }
-        } catch (const db::SqlError& err) {
-            failed = true;
-            core::Error mapped = db::MapSqlError(err);
-            line_errors.push_back(core::FieldError{std::string(), mapped.Detail()});
-        }
-        if (failed) {
-            co_await lease.Command("ROLLBACK TO SAVEPOINT import_line");
-            for (const auto& fe : line_errors) {
-                errors.push_back({line, fe.field, fe.message});
-            }
-        } else {
-            co_await lease.Command("RELEASE SAVEPOINT import_line");
+        if (batch.size() >= kImportBatch || (!more && !batch.empty())) {
+            co_await ImportBatch(lease, run, batch);
+            batch.clear();
         }
     }
+    std::sort(run.errors.begin(), run.errors.end(),
+              [](const LineError& a, const LineError& b) { return a.line < b.line; });
     json::array error_list;
-    for (const auto& x : errors) {
+    for (const auto& x : run.errors) {
         error_list.push_back(json::object{{"line", x.line}, {"field", x.field}, {"message", x.message}});
     }
     ImportResult result;
-    result.applied = !dry_run && errors.empty();
-    json::object out{{"import_id", result.applied ? json::value(import_id) : json::value(nullptr)},
+    result.applied = !dry_run && run.error_count == 0;
+    json::object out{{"import_id", result.applied ? json::value(run.import_id) : json::value(nullptr)},
                      {"kind", kind},
                      {"dry_run", dry_run},
                      {"applied", result.applied},
-                     {"rows_total", total},
-                     {"rows_created", created},
-                     {"rows_updated", updated},
-                     {"errors", std::move(error_list)}};
+                     {"rows_total", run.total},
+                     {"rows_created", run.created},
+                     {"rows_updated", run.updated},
+                     {"errors", std::move(error_list)},
+                     {"errors_total", run.error_count},
+                     {"errors_not_listed", run.error_count - run.errors.size()}};
     if (result.applied) {
-        co_await lease.Exec(sql::kImportCounts, scope.org.Str(), import_id, total, created, updated);
-        json::object detail{{"kind", kind}, {"rows", total}, {"created", created}, {"updated", updated}};
-        co_await Audit(lease, scope, "crm.import", "import", import_id, std::nullopt, std::nullopt,
+        co_await lease.Exec(sql::kImportCounts, scope.org.Str(), run.import_id, run.total, run.created, run.updated);
+        json::object detail{{"kind", kind}, {"rows", run.total}, {"created", run.created}, {"updated", run.updated}};
+        co_await Audit(lease, scope, "crm.import", "import", run.import_id, std::nullopt, std::nullopt,
                        json::serialize(detail), client);
         co_await tx.Commit();
     } else {

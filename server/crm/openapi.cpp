@@ -534,10 +534,18 @@ json::object OpenApiFragment() {
                                            {"status", Str()},
                                            {"calls", num()}}));
     json::object tier_row = obj({{"tier", Str()}, {"targets", num()}, {"visited", num()}, {"coverage_pct", num()}});
+    json::object decile_row = obj({{"decile", json::object{{"type", "integer"}, {"nullable", true}}},
+                                   {"targets", num()},
+                                   {"visited", num()},
+                                   {"coverage_pct", num()}});
     schemas["CoverageReport"] =
-        obj({{"from", Str("date-time")},
+        obj({{"by", Str()},
+             {"market_id", Str("uuid")},
+             {"data_year", json::object{{"type", "integer"}, {"nullable", true}}},
+             {"from", Str("date-time")},
              {"to", Str("date-time")},
              {"tiers", arr(tier_row)},
+             {"deciles", arr(decile_row)},
              {"total", obj({{"targets", num()}, {"visited", num()}, {"coverage_pct", num()}})}});
     schemas["PipelineReport"] = obj({{"stages", arr(obj({{"stage", Str()},
                                                          {"probability", num()},
@@ -601,7 +609,9 @@ json::object OpenApiFragment() {
                                                        {"discrepancy", json::object{{"type", "boolean"}}}}));
     const std::vector<std::pair<std::string, std::string>> reports{
         {"activity", "Calls per rep per ISO week by channel and status"},
-        {"coverage", "Share of target physicians visited in a period (default the last 90 days), by tier"},
+        {"coverage",
+         "Share of target physicians visited in a period (default the last 90 days), by tier; by=decile&market=<id>: "
+         "by the market's national decile (data year: year, else the latest)"},
         {"pipeline", "Opportunity value and count by stage, weighted value, conversion, days in stage"},
         {"spend", "Spend by rep and nature of payment"},
         {"sunshine", "Transfers of value per physician in a program year: running totals, threshold and cap warnings"},
@@ -618,6 +628,14 @@ json::object OpenApiFragment() {
                   "program year (sunshine; default this year)"),
             Param("npi", "query", Str(), false, "one physician (sunshine)"),
             Param("cycle_start", "query", Str("date"), false, "plans of this cycle (default: cycles running today)")};
+        if (name == "coverage") {
+            op["parameters"].as_array().push_back(
+                Param("by", "query", json::object{{"type", "string"}, {"enum", json::array{"tier", "decile"}}}, false,
+                      "group by account tier (default) or market decile"));
+            op["parameters"].as_array().push_back(
+                Param("market", "query", Str("uuid"), false, "the market whose deciles to use (by=decile)"));
+            op["responses"].as_object()["404"] = ResponseRef("NotFound");
+        }
         paths["/api/v1/reports/" + name] = json::object{{"get", op}};
     }
     json::object op_file = Operation(
@@ -675,6 +693,43 @@ json::object OpenApiFragment() {
                                {"409", Problem("Already reverted, or rows changed since")}});
     revert["parameters"] = json::array{IdParam()};
     paths["/api/v1/imports/{id}/revert"] = json::object{{"post", revert}};
+    // Task reminders.
+    auto nullable_str = [](std::string format) {
+        json::object o = Str(std::move(format));
+        o["nullable"] = true;
+        return o;
+    };
+    schemas["TaskReminder"] =
+        json::object{{"type", "object"},
+                     {"properties", json::object{{"task_id", Str("uuid")},
+                                                 {"title", Str()},
+                                                 {"priority", Str()},
+                                                 {"status", Str()},
+                                                 {"due_at", nullable_str("date-time")},
+                                                 {"remind_at", Str("date-time")},
+                                                 {"reminder_due_at", nullable_str("date-time")},
+                                                 {"version", json::object{{"type", "integer"}}}}}};
+    schemas["TaskReminderPage"] = json::object{
+        {"type", "object"},
+        {"properties", json::object{{"items", json::object{{"type", "array"}, {"items", Ref("TaskReminder")}}},
+                                    {"next_cursor", nullable_str("")}}}};
+    json::object reminders = Operation(
+        "listTaskReminders",
+        "The caller's task reminders that are due (remind_at passed, task open or in progress) and not acknowledged, "
+        "oldest first",
+        json::object{{"200", Ok("OK", Ref("TaskReminderPage"))}, {"400", ResponseRef("BadRequest")}});
+    reminders["parameters"] = json::array{
+        Param("limit", "query", json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}, false, ""),
+        Param("cursor", "query", Str(), false, "")};
+    paths["/api/v1/crm/tasks/reminders"] = json::object{{"get", reminders}};
+    json::object ack = Operation("acknowledgeTaskReminder",
+                                 "The assignee acknowledges the task's due reminder (it leaves the reminder list)",
+                                 json::object{{"200", Ok("OK", Ref("Task"))},
+                                              {"403", Problem("Not the task's assignee")},
+                                              {"404", ResponseRef("NotFound")},
+                                              {"409", Problem("No reminder due, or acknowledged already")}});
+    ack["parameters"] = json::array{IdParam()};
+    paths["/api/v1/tasks/{id}/reminder/acknowledge"] = json::object{{"post", ack}};
     return json::object{{"paths", paths}, {"schemas", schemas}};
 }
 

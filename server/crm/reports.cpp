@@ -40,6 +40,12 @@ asio::awaitable<std::string> CrmService::Report(const http::Principal& who, std:
     db::Result r;
     if (name == "activity") {
         r = co_await lease.Exec(rep::kActivity, scope.org.Str(), from, to);
+    } else if (name == "coverage" && p.by == "decile") {
+        db::Param year = p.year_given ? db::Param(std::to_string(p.year)) : db::Param();
+        r = co_await lease.Exec(rep::kCoverageByDecile, scope.org.Str(), from, to, *p.market, year);
+        if (r.Rows() == 0) {
+            throw core::NotFound("no market " + *p.market);
+        }
     } else if (name == "coverage") {
         r = co_await lease.Exec(rep::kCoverage, scope.org.Str(), from, to);
     } else if (name == "pipeline") {

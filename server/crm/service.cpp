@@ -1130,21 +1130,29 @@ asio::awaitable<Written> CrmService::AmendCall(const http::Principal& who, std::
         }
     }
     static const std::set<std::string, std::less<>> kAmendable{
-        "notes", "outcome", "key_messages", "products", "attendees", "duration_minutes", "call_type", "ends_at"};
+        "notes",     "outcome", "key_messages", "products", "attendees", "duration_minutes",
+        "call_type", "ends_at", "samples",      "spend"};
     std::vector<FieldError> errors;
+    json::object field_changes, children;  // the call's own fields; its samples and spend (whole new lists)
     for (const auto& [k, v] : changes->as_object()) {
-        (void)v;
         if (!kAmendable.contains(std::string_view(k))) {
             errors.push_back({"changes." + std::string(k),
                               "cannot be amended (amendable: notes, outcome, "
                               "key_messages, products, attendees, duration_minutes, "
-                              "call_type, ends_at)"});
+                              "call_type, ends_at, samples, spend)"});
+        } else if (k == "samples" || k == "spend") {
+            if (!v.is_array()) {
+                errors.push_back({"changes." + std::string(k), "must be the whole corrected list (an array)"});
+            }
+            children[k] = v;
+        } else {
+            field_changes[k] = v;
         }
     }
     if (!errors.empty()) {
         throw Invalids(std::move(errors));
     }
-    CheckedBody checked = CheckBody(e, changes->as_object(), false);
+    CheckedBody checked = CheckBody(e, field_changes, false);
     Scope scope = tenancy::ScopeOf(who);
     const auto& s = sql::For(e);
     auto lease = co_await pool_.Acquire();
@@ -1170,7 +1178,41 @@ asio::awaitable<Written> CrmService::AmendCall(const http::Principal& who, std::
     }
     std::string owner = cur.IsNull(0, 1) ? "" : std::string(cur.Get(0, 1));
     co_await BeforeWrite(lease, scope, e, merged, checked.fields, json::object(), false, owner);
-    co_await lease.Exec(s.update, scope.org.Str(), id, JsonParam(checked.fields), db::Param());
+    json::object children_before;
+    if (!children.empty()) {
+        // Samples and spend are replaced whole: the old drops go back to their lots (a reversing ledger line)
+        // and the old spend items and splits get tombstones; then the new lists are written with every rule of
+        // a new call (sampling states, restrictions, lot stock and expiry, Open Payments vocabulary).
+        db::Result b = co_await lease.Exec(sql::kCallChildren, scope.org.Str(), id);
+        children_before = json::parse(b.Get(0, 0)).as_object();
+        if (children.contains("samples")) {
+            co_await lease.Exec(sql::kReverseCallSamples, scope.org.Str(), id, scope.user_id);
+        }
+        if (children.contains("spend")) {
+            co_await lease.Exec(sql::kReverseCallSpend, scope.org.Str(), id);
+        }
+        std::optional<Error> refused;
+        try {
+            co_await WriteCallChildren(lease, scope, id, owner, merged, children);
+        } catch (const Error& err) {
+            refused = err;
+        }
+        if (refused) {
+            // Name the fields as the amendment body has them (changes.samples[0].quantity).
+            std::vector<FieldError> fields = refused->Fields();
+            for (auto& f : fields) {
+                f.field = "changes." + f.field;
+            }
+            std::string detail = refused->Detail();
+            throw Error(refused->Kind(), fields.empty() ? detail : fields.front().field + ": " + fields.front().message,
+                        std::move(fields));
+        }
+    }
+    if (!checked.fields.empty()) {
+        co_await lease.Exec(s.update, scope.org.Str(), id, JsonParam(checked.fields), db::Param());
+    } else {
+        co_await lease.Exec(sql::kTouchCall, scope.org.Str(), id);
+    }
     Written w = co_await Load(lease, scope, e, id);
     json::object before_part, after_part;
     json::object after = json::parse(w.json).as_object();
@@ -1178,6 +1220,15 @@ asio::awaitable<Written> CrmService::AmendCall(const http::Principal& who, std::
         (void)v;
         before_part[k] = before[k];
         after_part[k] = after[k];
+    }
+    if (!children.empty()) {
+        db::Result a = co_await lease.Exec(sql::kCallChildren, scope.org.Str(), id);
+        json::object children_after = json::parse(a.Get(0, 0)).as_object();
+        for (const auto& [k, v] : children) {
+            (void)v;
+            before_part[k] = children_before[k];
+            after_part[k] = children_after[k];
+        }
     }
     co_await lease.Exec(sql::kInsertAmendment, scope.org.Str(), owner, id, reason, json::serialize(before_part),
                         json::serialize(after_part), scope.user_id);

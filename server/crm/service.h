@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "db/pool.h"
 #include "http/request.h"
 #include "tenancy/tenancy.h"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace rounds::crm {
 
@@ -91,9 +96,12 @@ class CrmService {
     boost::asio::awaitable<std::string> Overlay(const http::Principal& who, int64_t npi);
 
     /// Every row of the filtered list as CSV or XLSX (libxlsxwriter); audited as crm.export.
+    /// A file for download: `bytes`, or (exports) `stream` with the body produced while it is sent; `rows` is 0
+    /// when not known up front (a streamed CSV).
     struct ExportFile {
         std::string content_type, filename, bytes;
         size_t rows = 0;
+        std::shared_ptr<http::BodyStream> stream;
     };
     boost::asio::awaitable<ExportFile> Export(const http::Principal& who, const Entity& entity, ListQuery query,
                                               std::string format, auth::ClientInfo client);
@@ -102,25 +110,46 @@ class CrmService {
     struct ReportParams {
         std::optional<std::string> from, to, cycle_start;
         int year = 0;
+        bool year_given = false;
         std::optional<int64_t> npi;
+        std::string by;  // coverage: "tier" (default) or "decile" (with `market`)
+        std::optional<std::string> market;
     };
     /// `name`: activity, coverage, pipeline, spend, sunshine, call-plan-attainment, sample-reconciliation.
+    /// Coverage by=decile&market=<id> groups by the market's national decile (data year: `year`, else the
+    /// latest computed); an unknown or foreign market is 404.
     boost::asio::awaitable<std::string> Report(const http::Principal& who, std::string name, ReportParams params);
     /// The Open Payments general-payment submission layout (CSV) of one program year; admins; audited.
     boost::asio::awaitable<ExportFile> SunshineExport(const http::Principal& who, int year, auth::ClientInfo client);
 
     /// CSV import (import.cpp) of accounts, call plans or past calls keyed by NPI: creates or updates, one
-    /// transaction, every bad line reported (line, field, why); with errors or dry_run nothing is kept.
+    /// transaction, every bad line reported (line, field, why; the first kMaxReportedErrors, and how many more);
+    /// with errors or dry_run nothing is kept. The body is read from `body` as it arrives and written in batches:
+    /// memory does not grow with the file.
     struct ImportResult {
         std::string json;
         bool applied = false;
     };
-    boost::asio::awaitable<ImportResult> Import(const http::Principal& who, std::string kind, std::string csv,
+    static constexpr size_t kMaxReportedErrors = 1000;
+    boost::asio::awaitable<ImportResult> Import(const http::Principal& who, std::string kind, http::BodyReader& body,
                                                 bool dry_run, auth::ClientInfo client);
     /// Undoes a whole import from its journal (created rows soft-deleted, updated rows restored); refused when a
     /// touched row changed since.
     boost::asio::awaitable<Written> RevertImport(const http::Principal& who, std::string id, auth::ClientInfo client);
     boost::asio::awaitable<Written> GetImport(const http::Principal& who, std::string id);
+
+    /// Task reminders (reminders.cpp): the caller's own due, unacknowledged reminders (cursor pages), and the
+    /// assignee's acknowledgement (403 for anyone else who can see the task, 409 when not due or done already).
+    boost::asio::awaitable<std::string> Reminders(const http::Principal& who, int limit,
+                                                  std::optional<std::string> cursor);
+    boost::asio::awaitable<Written> AcknowledgeReminder(const http::Principal& who, std::string task_id,
+                                                        auth::ClientInfo client);
+
+    /// The largest import body (--import-body-limit); the import routes stream up to it.
+    void SetImportBodyLimit(uint64_t bytes) { import_body_limit_ = bytes; }
+    /// The pool XLSX exports are written on (required for them).
+    void SetCpuPool(boost::asio::thread_pool* pool) { cpu_pool_ = pool; }
+    uint64_t ImportBodyLimit() const { return import_body_limit_; }
 
     db::Pool& Pool() { return pool_; }
     const std::string& StorageDir() const { return storage_dir_; }
@@ -133,6 +162,14 @@ class CrmService {
 
   private:
     struct Draft;
+    struct ImportRun;
+    struct CsvLine;
+    /// One line of an import: create (returns true) or update (false) the row of its natural key; throws
+    /// core::Error naming the field for a bad line, db::SqlError when the database refused it.
+    boost::asio::awaitable<bool> ImportLine(db::Lease& lease, ImportRun& run, const CsvLine& line);
+    /// One batch of lines inside a savepoint; lines run without a savepoint of their own unless the database
+    /// refuses one of them, then the batch is rolled back and run again line by line.
+    boost::asio::awaitable<void> ImportBatch(db::Lease& lease, ImportRun& run, const std::vector<CsvLine>& batch);
     boost::asio::awaitable<Settings> LoadSettings(db::Lease& lease, const tenancy::Scope& scope);
     boost::asio::awaitable<void> CheckRefs(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                            const boost::json::object& fields);
@@ -154,6 +191,8 @@ class CrmService {
 
     db::Pool& pool_;
     std::string storage_dir_;
+    uint64_t import_body_limit_ = uint64_t{1} << 30;
+    boost::asio::thread_pool* cpu_pool_ = nullptr;
 };
 
 }  // namespace rounds::crm

@@ -109,6 +109,16 @@ std::unique_ptr<EntitySql> Build(Store& s, const Entity& e) {
     out->set_import = s.Make(p + "set_import", "UPDATE " + tbl +
                                                    " AS t SET import_id = $3 WHERE t.org_id = $1 AND "
                                                    "t.id = $2 RETURNING t.version");
+    out->journal_import = s.Make(
+        p + "journal_import",
+        "WITH prev AS (SELECT t.import_id FROM " + tbl + " t WHERE t.org_id = $1 AND t.id = $2), upd AS (UPDATE " +
+            tbl +
+            " AS t SET import_id = $3 WHERE t.org_id = $1 AND t.id = $2 RETURNING t.version), bump AS (UPDATE "
+            "crm.import_journal j SET after_version = (SELECT version FROM upd) WHERE j.org_id = $1 AND "
+            "j.import_id = $3 AND j.entity_id = $2 AND EXISTS (SELECT 1 FROM prev WHERE prev.import_id = $3) "
+            "RETURNING 1), ins AS (INSERT INTO crm.import_journal (org_id, import_id, entity, entity_id, before, "
+            "after_version) SELECT $1, $3, $4::text, $2, $5::jsonb, (SELECT version FROM upd) WHERE NOT EXISTS "
+            "(SELECT 1 FROM prev WHERE prev.import_id = $3) RETURNING 1) SELECT version FROM upd");
     std::vector<std::string> sorts{"created_at", "updated_at"};
     for (const auto& f : e.fields) {
         if (f.sortable) {

@@ -28,6 +28,10 @@ struct EntitySql {
     db::Statement remove;        // $1 org, $2 id → version
     db::Statement ref_check;     // $1 org, $2 uuid[] → ids visible to the caller
     db::Statement set_import;    // $1 org, $2 id, $3 import id → version (tables with import_id)
+    /// $1 org, $2 id, $3 import id, $4 table, $5 row before (jsonb, NULL when created) → version. Marks the row
+    /// with the import and journals it in one round trip: the first touch of a row in an import writes its
+    /// journal line (with `before`), a later touch only moves that line's after_version.
+    db::Statement journal_import;
     /// "field" or "-field" → $1 org, $2 filter jsonb, $3 owner, $4 from, $5 to, $6 after value, $7 after id,
     /// $8 limit → json, sort value, id
     std::map<std::string, db::Statement, std::less<>> list;
@@ -116,6 +120,67 @@ inline constexpr db::Statement kInsertSpendSplit{
     "  updated_by) SELECT $1, $2, i.id, n.npi, round($7::numeric / $8, 2), p.practice_state, $11, $11 "
     "  FROM i CROSS JOIN unnest($12::bigint[]) AS n(npi) LEFT JOIN ref.physician p ON p.npi = n.npi RETURNING 1) "
     "SELECT count(*) FROM r"};
+/// A call's live samples and spend (with each recipient's share) as {"samples": [...], "spend": [...]}: the
+/// before and after of an amendment. $1 org, $2 call.
+inline constexpr db::Statement kCallChildren{
+    "crm_call_children",
+    "SELECT jsonb_build_object("
+    " 'samples', coalesce((SELECT jsonb_agg(jsonb_build_object('product_id', s.product_id, 'lot_id', s.lot_id,"
+    "  'quantity', s.quantity) ORDER BY s.created_at, s.id) FROM crm.call_sample s"
+    "  WHERE s.org_id = $1 AND s.call_id = $2 AND s.deleted_at IS NULL), '[]'),"
+    " 'spend', coalesce((SELECT jsonb_agg(jsonb_build_object('kind', i.kind, 'nature', i.nature, 'form', i.form,"
+    "  'amount', i.amount, 'attendee_count', i.attendee_count, 'spent_on', i.spent_on, 'description',"
+    "  i.description, 'recipients', (SELECT coalesce(jsonb_agg(jsonb_build_object('npi', r.npi, 'amount', r.amount)"
+    "  ORDER BY r.npi), '[]') FROM crm.spend_recipient r WHERE r.org_id = $1 AND r.spend_item_id = i.id"
+    "  AND r.deleted_at IS NULL)) ORDER BY i.created_at, i.id) FROM crm.spend_item i"
+    "  WHERE i.org_id = $1 AND i.call_id = $2 AND i.deleted_at IS NULL), '[]'))::text"};
+/// Reverses a call's sample drops (amendment): the lines get a tombstone, the quantities go back to their lots and
+/// the ledger gets a negative 'dropped' line per lot. $1 org, $2 call, $3 user → lines reversed.
+inline constexpr db::Statement kReverseCallSamples{
+    "crm_reverse_call_samples",
+    "WITH old AS (UPDATE crm.call_sample s SET deleted_at = now() WHERE s.org_id = $1 AND s.call_id = $2"
+    "  AND s.deleted_at IS NULL RETURNING s.lot_id, s.quantity, s.owner_id),"
+    " per AS (SELECT lot_id, owner_id, sum(quantity)::int AS q FROM old GROUP BY lot_id, owner_id),"
+    " lots AS (UPDATE crm.sample_lot l SET on_hand = l.on_hand + per.q FROM per WHERE l.org_id = $1"
+    "  AND l.id = per.lot_id RETURNING l.id),"
+    " led AS (INSERT INTO crm.sample_txn (org_id, owner_id, lot_id, kind, quantity, call_id, reason, created_by,"
+    "  updated_by) SELECT $1, per.owner_id, per.lot_id, 'dropped', -per.q, $2,"
+    "  'amendment of call ' || $2::text || ': drop reversed', $3, $3 FROM per RETURNING 1)"
+    "SELECT (SELECT count(*) FROM old), (SELECT count(*) FROM lots), (SELECT count(*) FROM led)"};
+/// Tombstones a call's spend items and their recipients (amendment). $1 org, $2 call.
+inline constexpr db::Statement kReverseCallSpend{
+    "crm_reverse_call_spend",
+    "WITH i AS (UPDATE crm.spend_item SET deleted_at = now() WHERE org_id = $1 AND call_id = $2"
+    "  AND deleted_at IS NULL RETURNING id),"
+    " r AS (UPDATE crm.spend_recipient t SET deleted_at = now() FROM i WHERE t.org_id = $1 AND t.spend_item_id = i.id"
+    "  AND t.deleted_at IS NULL RETURNING 1)"
+    "SELECT (SELECT count(*) FROM i), (SELECT count(*) FROM r)"};
+/// Bumps a call's version (an amendment that changed only its samples or spend).
+inline constexpr db::Statement kTouchCall{
+    "crm_touch_call", "UPDATE crm.call SET updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING version"};
+/// The caller's due, unacknowledged task reminders, oldest first, keyset by (remind_at, id). $1 org, $2 user,
+/// $3 after remind_at, $4 after id, $5 limit → json, remind_at (exact text), id.
+inline constexpr db::Statement kReminders{
+    "crm_task_reminders",
+    "SELECT jsonb_build_object('task_id', t.id, 'title', t.title, 'priority', t.priority, 'status', t.status,"
+    " 'due_at', t.due_at, 'remind_at', t.remind_at, 'reminder_due_at', t.reminder_due_at, 'version', t.version)"
+    "::text, t.remind_at::text, t.id::text FROM crm.task t"
+    " WHERE t.org_id = $1 AND t.owner_id = $2::uuid AND t.remind_at IS NOT NULL AND t.remind_at <= now()"
+    " AND t.reminder_acknowledged_at IS NULL AND t.deleted_at IS NULL AND t.status IN ('open', 'in_progress')"
+    " AND ($3::timestamptz IS NULL OR (t.remind_at, t.id) > ($3::timestamptz, $4::uuid))"
+    " ORDER BY t.remind_at, t.id LIMIT $5"};
+/// Acknowledges the caller's due reminder of task $2. → version, or no row (kReminderState says why).
+inline constexpr db::Statement kAckReminder{
+    "crm_ack_reminder",
+    "UPDATE crm.task t SET reminder_acknowledged_at = now() WHERE t.org_id = $1 AND t.id = $2 AND t.owner_id = $3"
+    " AND t.remind_at IS NOT NULL AND t.remind_at <= now() AND t.reminder_acknowledged_at IS NULL"
+    " AND t.deleted_at IS NULL RETURNING t.version"};
+/// A visible task's assignee and reminder state (why an acknowledgement was refused). $1 org, $2 task.
+inline constexpr db::Statement kReminderState{
+    "crm_reminder_state",
+    "SELECT t.owner_id::text, t.remind_at IS NOT NULL AND t.remind_at <= now(), t.reminder_acknowledged_at IS NOT NULL"
+    " FROM crm.task t WHERE t.org_id = $1 AND t.id = $2 AND t.deleted_at IS NULL AND "
+    "(crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))"};
 inline constexpr db::Statement kSubmitCall{
     "crm_submit_call",
     "UPDATE crm.call SET status = 'completed', locked = true, submitted_at = now(), signature_path = $3, "
@@ -229,6 +294,40 @@ inline constexpr db::Statement kCoverage{
     " 'tiers', coalesce((SELECT jsonb_agg(to_jsonb(b) ORDER BY b.tier) FROM by_tier b), '[]'),"
     " 'total', (SELECT jsonb_build_object('targets', coalesce(sum(targets), 0), 'visited', coalesce(sum(visited), 0),"
     "  'coverage_pct', round(100.0 * sum(visited) / nullif(sum(targets), 0), 1)) FROM by_tier))::text"};
+
+/// Coverage by market decile ($4 market, $5 data year or NULL for the market's latest): the same targets and
+/// visits as kCoverage, grouped by the physician's national decile in that market (mkt.market_metric, the markets
+/// module); every decile 10..1 is listed (0 targets: coverage null), targets without a metric row as decile
+/// null. No row when the market is not the organisation's.
+inline constexpr db::Statement kCoverageByDecile{
+    "crm_report_coverage_decile",
+    "WITH mk AS (SELECT m.id FROM crm.market m WHERE m.org_id = $1 AND m.id = $4::uuid AND m.deleted_at IS NULL),"
+    " yr AS (SELECT coalesce($5::smallint, (SELECT max(x.data_year) FROM mkt.market_metric x"
+    "  WHERE x.org_id = $1 AND x.market_id = $4::uuid)) AS y),"
+    " targets AS ("
+    " SELECT DISTINCT ON (t.npi) t.npi, mm.decile_national AS decile FROM crm.account t"
+    " LEFT JOIN mkt.market_metric mm ON mm.org_id = $1 AND mm.market_id = $4::uuid AND mm.npi = t.npi"
+    "  AND mm.data_year = (SELECT y FROM yr)"
+    " WHERE t.org_id = $1 AND t.deleted_at IS NULL AND t.is_target AND t.npi IS NOT NULL"
+    "  AND (crm.current_app_role() = 'admin' OR t.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " visited AS ("
+    " SELECT DISTINCT c.npi FROM crm.call c WHERE c.org_id = $1 AND c.deleted_at IS NULL AND c.status = 'completed'"
+    "  AND c.starts_at >= coalesce($2::timestamptz, now() - interval '90 days')"
+    "  AND c.starts_at < coalesce($3::timestamptz, now())"
+    "  AND (crm.current_app_role() = 'admin' OR c.owner_id IN (SELECT unnest(crm.visible_user_ids())))),"
+    " grid AS (SELECT d::smallint AS decile FROM generate_series(10, 1, -1) d"
+    "  UNION ALL SELECT NULL WHERE EXISTS (SELECT 1 FROM targets WHERE decile IS NULL)),"
+    " by_decile AS ("
+    " SELECT g.decile, count(t.npi) AS targets, count(v.npi) AS visited,"
+    "  round(100.0 * count(v.npi) / nullif(count(t.npi), 0), 1) AS coverage_pct"
+    " FROM grid g LEFT JOIN targets t ON t.decile IS NOT DISTINCT FROM g.decile"
+    " LEFT JOIN visited v ON v.npi = t.npi GROUP BY g.decile)"
+    "SELECT jsonb_build_object('by', 'decile', 'market_id', (SELECT id FROM mk), 'data_year', (SELECT y FROM yr),"
+    " 'from', coalesce($2::timestamptz, now() - interval '90 days'), 'to', coalesce($3::timestamptz, now()),"
+    " 'deciles', coalesce((SELECT jsonb_agg(to_jsonb(b) ORDER BY b.decile DESC NULLS LAST) FROM by_decile b), '[]'),"
+    " 'total', (SELECT jsonb_build_object('targets', coalesce(sum(targets), 0), 'visited', coalesce(sum(visited), 0),"
+    "  'coverage_pct', round(100.0 * sum(visited) / nullif(sum(targets), 0), 1)) FROM by_decile))::text"
+    " FROM mk"};
 
 /// Pipeline by the organisation's stages: count, value, probability-weighted value, average days in the stage,
 /// and conversion (share of the opportunities that ever reached the stage, from the stage history).

@@ -92,6 +92,14 @@ void Router::Add(Route route) {
     compiled_.push_back(std::move(c));
 }
 
+uint64_t Router::MaxStreamBodyLimit() const {
+    uint64_t max = 0;
+    for (const auto& r : routes_) {
+        max = std::max(max, r->stream_body_limit);
+    }
+    return max;
+}
+
 Match Router::Find(std::string_view method, std::string_view path) const {
     auto segs = Split(path);
     Match best;

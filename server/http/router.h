@@ -1,7 +1,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,6 +23,9 @@ struct Route {
     Handler handler;
     Access access = Access::kPublic;
     std::string summary;
+    /// 0: the server reads the whole body (up to --http-body-limit) before the handler runs. > 0: the body may be
+    /// up to this many bytes and is not buffered; the handler reads it as it arrives through Request::body_reader.
+    uint64_t stream_body_limit = 0;
 };
 
 struct Match {
@@ -36,13 +38,15 @@ struct Match {
 /// Matches request paths against route templates. Literal segments win over {param} segments, so
 /// "/physicians/search" beats "/physicians/{npi}" whatever the order of registration.
 class Router {
-public:
+  public:
     /// Throws std::invalid_argument on a duplicate method+pattern or a malformed template.
     void Add(Route route);
     Match Find(std::string_view method, std::string_view path) const;
     const std::vector<std::unique_ptr<Route>>& Routes() const { return routes_; }
+    /// The largest Route::stream_body_limit of the table (0 when no route streams its body).
+    uint64_t MaxStreamBodyLimit() const;
 
-private:
+  private:
     struct Compiled {
         std::vector<std::string> segments;  // "{name}" for parameters
         int literal_count = 0;

@@ -1,6 +1,7 @@
 // The only translation unit of the http module that includes Beast.
 #include "http/server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +15,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <mutex>
 #include <random>
 #include <unordered_set>
@@ -69,6 +71,7 @@ bool ValidRequestId(std::string_view id) {
 /// serializer showed up in profiles at high connection counts). Header values come from our own code; any
 /// CR or LF in them is dropped so a value can never start a new header.
 std::string SerializeResponse(const Response& res, bool head_only, bool keep_alive, bool http10) {
+    const bool streamed = res.stream != nullptr;
     bool no_body = res.status == 204 || res.status == 304 || res.status < 200;
     std::string wire;
     wire.reserve(192 + res.headers.All().size() * 48 + (head_only || no_body ? 0 : res.body.size()));
@@ -87,7 +90,11 @@ std::string SerializeResponse(const Response& res, bool head_only, bool keep_ali
         }
         wire += "\r\n";
     }
-    if (!no_body) {
+    if (!no_body && streamed) {
+        if (!http10) {
+            wire += "Transfer-Encoding: chunked\r\n";
+        }
+    } else if (!no_body) {
         wire += "Content-Length: ";
         wire += std::to_string(res.body.size());
         wire += "\r\n";
@@ -98,11 +105,79 @@ std::string SerializeResponse(const Response& res, bool head_only, bool keep_ali
         wire += "Connection: keep-alive\r\n";
     }
     wire += "\r\n";
-    if (!head_only && !no_body) {
+    if (!head_only && !no_body && !streamed) {
         wire += res.body;
     }
     return wire;
 }
+
+/// The body of a streamed route, read from the connection as the handler asks for it (buffer_body: the bytes go
+/// straight into the caller's string, nothing is kept here).
+class StreamedBody final : public BodyReader {
+  public:
+    StreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                 bhttp::request_parser<bhttp::buffer_body>* parser, std::chrono::milliseconds timeout, uint64_t limit)
+        : stream_(stream), buffer_(buffer), parser_(parser), timeout_(timeout), limit_(limit) {}
+
+    asio::awaitable<bool> Read(std::string& out, size_t max) override {
+        if (parser_ == nullptr || parser_->is_done()) {
+            co_return false;
+        }
+        if (broken_) {
+            throw core::Invalid("body", "could not be read (the upload broke off)");
+        }
+        max = std::max<size_t>(max, 1);
+        const size_t old = out.size();
+        out.resize(old + max);
+        for (;;) {
+            auto& body = parser_->get().body();
+            body.data = out.data() + old;
+            body.size = max;
+            body.more = true;
+            stream_.expires_after(timeout_);
+            auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, *parser_, kTuple);
+            (void)n;
+            const size_t got = max - parser_->get().body().size;
+            if (ec == bhttp::error::need_buffer) {
+                ec = {};
+            }
+            if (ec) {
+                out.resize(old);
+                broken_ = true;
+                if (ec == bhttp::error::body_limit) {
+                    throw core::Error(core::ErrorKind::kPayloadTooLarge,
+                                      "the request body exceeds the limit of " + std::to_string(limit_) + " bytes");
+                }
+                if (ec == beast::error::timeout) {
+                    throw core::Invalid("body", "stalled: no data for " + std::to_string(timeout_.count()) + " ms");
+                }
+                throw core::Invalid("body", "ended early (" + ec.message() + ")");
+            }
+            if (got > 0) {
+                out.resize(old + got);
+                received_ += got;
+                co_return true;
+            }
+            if (parser_->is_done()) {
+                out.resize(old);
+                co_return false;
+            }
+        }
+    }
+
+    uint64_t Received() const override { return received_; }
+    /// The whole body was read (the connection can carry the next request).
+    bool Ended() const { return parser_ == nullptr || parser_->is_done(); }
+
+  private:
+    beast::tcp_stream& stream_;
+    beast::flat_buffer& buffer_;
+    bhttp::request_parser<bhttp::buffer_body>* parser_;
+    std::chrono::milliseconds timeout_;
+    uint64_t limit_;
+    uint64_t received_ = 0;
+    bool broken_ = false;
+};
 
 }  // namespace
 
@@ -139,6 +214,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     std::vector<Middleware> middleware;
     Handler fallback;
     Handler chain_end;
+    uint64_t max_stream_limit = 0;  // the largest body limit of a streamed route (the head check allows it)
     std::atomic<bool> draining{false};
     std::atomic<int> connections{0};
     std::mutex sessions_mu;
@@ -186,6 +262,7 @@ void Server::Start() {
         next = [m = *it, inner = std::move(next)](Request& req) { return m(req, inner); };
     }
     impl_->chain_end = std::move(next);
+    impl_->max_stream_limit = impl_->router.MaxStreamBodyLimit();
     asio::co_spawn(impl_->ioc, impl_->AcceptLoop(), asio::detached);
 }
 
@@ -297,6 +374,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     } unregister{this, state};
 
     beast::flat_buffer buffer;
+    bool linger = false;  // the last request's body was left unread: drain it so the response is not reset
     for (;;) {
         if (draining) {
             break;
@@ -316,7 +394,9 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         }
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(options.header_limit);
-        parser.body_limit(options.body_limit);
+        // The head is checked against the largest limit any route has; the route's own limit applies below.
+        const uint64_t head_limit = std::max<uint64_t>(options.body_limit, max_stream_limit);
+        parser.body_limit(head_limit);
         stream.expires_after(options.header_timeout);
         auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
         (void)hn;
@@ -335,7 +415,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 const bool numeric = !declared.empty() && declared.find_first_not_of("0123456789") == std::string::npos;
                 early = Problem(413,
                                 "the request body is " + (numeric ? declared + " bytes" : std::string("too large")) +
-                                    "; the limit is " + std::to_string(options.body_limit) + " bytes",
+                                    "; the limit is " + std::to_string(head_limit) + " bytes",
                                 request_id);
             } else if (hec == bhttp::error::header_limit) {
                 early =
@@ -353,23 +433,41 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         Request req;
         bool keep_alive = false;
         bool http10 = false;
+        const ::rounds::http::Route* stream_route =
+            nullptr;  // a route that reads its own body (Route::stream_body_limit)
+        uint64_t body_limit = options.body_limit;
         if (!early) {
             auto& head = parser.get();
+            if (max_stream_limit > 0) {
+                std::string_view target(head.target().data(), head.target().size());
+                auto path = PercentDecode(target.substr(0, target.find('?')), false);
+                if (path) {
+                    Match m =
+                        router.Find(std::string_view(head.method_string().data(), head.method_string().size()), *path);
+                    if (m.route != nullptr && m.route->stream_body_limit > 0) {
+                        stream_route = m.route;
+                        body_limit = m.route->stream_body_limit;
+                    }
+                }
+            }
             if (auto id = head["X-Request-Id"]; ValidRequestId({id.data(), id.size()})) {
                 request_id.assign(id.data(), id.size());
             }
             keep_alive = head.keep_alive();
             http10 = head.version() == 10;
             auto content_length = parser.content_length();
-            if (content_length && *content_length > options.body_limit) {
+            if (content_length && *content_length > body_limit) {
                 // Refused from the head alone: the body is never read and the connection is closed.
                 early = Problem(413,
                                 "the request body is " + std::to_string(*content_length) + " bytes; the limit is " +
-                                    std::to_string(options.body_limit),
+                                    std::to_string(body_limit),
                                 request_id);
                 keep_alive = false;
+                linger = true;  // the client may be sending the body already
             }
         }
+        std::optional<bhttp::request_parser<bhttp::buffer_body>> streamed;
+        std::optional<StreamedBody> reader;
         if (!early && !parser.is_done()) {
             auto& head = parser.get();
             if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
@@ -382,6 +480,17 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                     break;
                 }
             }
+        }
+        if (!early && stream_route != nullptr) {
+            // The handler reads the body; each read waits at most the body timeout (a slow upload is fine, a
+            // stalled one is not).
+            if (!parser.is_done()) {
+                streamed.emplace(std::move(parser));
+                streamed->body_limit(body_limit);
+            }
+            reader.emplace(stream, buffer, streamed ? &*streamed : nullptr, options.body_timeout, body_limit);
+        } else if (!early && !parser.is_done()) {
+            parser.body_limit(options.body_limit);
             stream.expires_after(options.body_timeout);
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
             (void)bn;
@@ -405,15 +514,25 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             keep_alive = false;
             req.method = "-";
         } else {
-            auto msg = parser.release();
-            req.method = std::string(msg.method_string());
-            req.target = std::string(msg.target());
-            req.remote_addr = remote;
-            req.request_id = request_id;
-            for (const auto& f : msg) {
-                req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+            auto fill = [&](const auto& msg) {
+                req.method = std::string(msg.method_string());
+                req.target = std::string(msg.target());
+                req.remote_addr = remote;
+                req.request_id = request_id;
+                for (const auto& f : msg) {
+                    req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+                }
+            };
+            if (streamed) {
+                fill(streamed->get());
+            } else {
+                auto msg = parser.release();
+                fill(msg);
+                req.body = std::move(msg.body());
             }
-            req.body = std::move(msg.body());
+            if (reader) {
+                req.body_reader = &*reader;
+            }
             std::string_view target(req.target);
             auto qpos = target.find('?');
             auto path = PercentDecode(target.substr(0, qpos), false);
@@ -435,7 +554,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
         // Compress when worth it; large bodies go to the CPU pool so I/O threads stay free.
         auto ct = res.headers.Get("Content-Type").value_or("");
         auto ae = req.headers.Get("Accept-Encoding").value_or("");
-        if (res.compressible && res.body.size() >= options.gzip_min_bytes && IsCompressibleType(ct) &&
+        if (!res.stream && res.compressible && res.body.size() >= options.gzip_min_bytes && IsCompressibleType(ct) &&
             !res.headers.Get("Content-Encoding") && AcceptsGzip(ae)) {
             std::optional<std::string> gz;
             if (res.body.size() >= kOffloadGzipBytes) {
@@ -450,17 +569,84 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                 res.headers.Set("Content-Encoding", "gzip");
             }
         }
-        if (res.compressible && IsCompressibleType(ct)) {
+        if (!res.stream && res.compressible && IsCompressibleType(ct)) {
             res.headers.Set("Vary", "Accept-Encoding");
+        }
+        const bool no_body = res.status == 204 || res.status == 304 || res.status < 200;
+        const bool streaming = res.stream != nullptr && !no_body && req.method != "HEAD";
+        if (res.stream != nullptr && http10) {
+            keep_alive = false;  // the body ends when the connection does
+        }
+        if (reader && !reader->Ended()) {
+            keep_alive = false;  // an unread rest of a streamed body cannot be told from the next request
+            linger = true;
         }
         if (draining) {
             keep_alive = false;
         }
-        size_t body_bytes = res.body.size();
+        size_t body_bytes = res.stream ? 0 : res.body.size();
         std::string wire = SerializeResponse(res, req.method == "HEAD", keep_alive, http10);
         stream.expires_after(options.write_timeout);
         auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
         (void)wn;
+        if (!wec && streaming) {
+            // Piece by piece, each a chunk; a failing producer or a write error ends the connection mid-body.
+            std::string piece;
+            bool ended = false;
+            for (;;) {
+                piece.clear();
+                bool more = false;
+                std::string failure;
+                try {
+                    more = co_await res.stream->Next(piece);
+                } catch (const std::exception& e) {
+                    failure = e.what();
+                }
+                if (!failure.empty()) {
+                    core::LogError("response_stream_failed", {{"request_id", request_id}, {"error", failure}});
+                    break;
+                }
+                if (!more) {
+                    ended = true;
+                    if (http10) {
+                        break;
+                    }
+                    piece.clear();
+                } else if (piece.empty()) {
+                    continue;
+                }
+                body_bytes += piece.size();
+                std::string frame;
+                if (ended) {
+                    frame = "0\r\n\r\n";  // the last chunk
+                } else if (!http10) {
+                    char len[24];
+                    int n = std::snprintf(len, sizeof len, "%zx\r\n", piece.size());
+                    frame.reserve(piece.size() + 32);
+                    frame.append(len, static_cast<size_t>(n));
+                    frame += piece;
+                    frame += "\r\n";
+                } else {
+                    frame = std::move(piece);
+                }
+                stream.expires_after(options.write_timeout);
+                auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(frame), kTuple);
+                (void)cn;
+                if (cec) {
+                    wec = cec;
+                    break;
+                }
+                if (ended) {
+                    break;
+                }
+            }
+            if (!ended) {
+                keep_alive = false;
+                if (!wec) {
+                    wec = asio::error::operation_aborted;  // close: the client must not take the body as whole
+                }
+            }
+        }
         double seconds = std::chrono::duration<double>(Clock::now() - started).count();
         metrics.ObserveRequest(route_name, req.method, res.status, seconds);
         metrics.InFlight(-1);
@@ -471,7 +657,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                                        {"route", route_name},
                                        {"status", res.status},
                                        {"duration_ms", seconds * 1000.0},
-                                       {"bytes_in", req.body.size()},
+                                       {"bytes_in", reader ? reader->Received() : req.body.size()},
                                        {"bytes_out", body_bytes},
                                        {"remote", remote}});
         if (wec) {
@@ -486,6 +672,20 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (linger) {
+        // Closing with unread input sends a reset, which can destroy the response before the client reads it (an
+        // early 413). Read and discard for a short while first (a "lingering close").
+        stream.expires_after(std::chrono::seconds(2));
+        std::array<char, 16384> sink;
+        uint64_t drained = 0;
+        while (drained < 64 * 1024 * 1024) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+            if (ec) {
+                break;
+            }
+            drained += n;
+        }
+    }
     stream.socket().close(ignored);
 }
 

@@ -77,8 +77,8 @@ class Api:
         self.h = bearer(user["token"])
 
     def req(self, method, path, json=None, headers=None, **kw):
-        return requests.request(method, self.srv.url(path), json=json, headers={**self.h, **(headers or {})},
-                                timeout=30, **kw)
+        kw.setdefault("timeout", 30)
+        return requests.request(method, self.srv.url(path), json=json, headers={**self.h, **(headers or {})}, **kw)
 
     def get(self, path, **kw):
         return self.req("GET", path, **kw)
@@ -160,6 +160,10 @@ def crm_isolation_entries():
     # The matrix sends JSON bodies: an import wants text/csv, so every role gets 415 (test_crm_import covers it).
     for kind in ("accounts", "call-plans", "calls"):
         e[("POST", f"/api/v1/imports/{kind}")] = all_roles(415, None)
+    e[("GET", "/api/v1/crm/tasks/reminders")] = all_roles(200, None)
+    # A fresh task of the rep has no reminder due: the assignee gets 409; others who see it 403; foreign 404.
+    e[("POST", "/api/v1/tasks/{id}/reminder/acknowledge")] = {"rep": (409, 404), "manager": (403, 404),
+                                                              "admin": (403, 404)}
     e[("GET", "/api/v1/imports")] = all_roles(200, None)
     e[("GET", "/api/v1/imports/{id}")] = all_roles(200, 404)
     e[("POST", "/api/v1/imports/{id}/revert")] = all_roles(200, 404)
@@ -249,7 +253,7 @@ class CrmIsolation:
             return {"reason": "typo", "changes": {"notes": "fixed"}}
         if path.startswith("/api/v1/imports"):
             return None
-        if path.endswith(("/submit", "/approve", "/reject")) or method in ("GET", "DELETE"):
+        if path.endswith(("/submit", "/approve", "/reject", "/acknowledge")) or method in ("GET", "DELETE"):
             return None
         if path == "/api/v1/crm/settings":
             return {"key_messages": ["a"]}

@@ -5,13 +5,18 @@ import base64
 import concurrent.futures
 import csv
 import io
+import os
+import subprocess
+import threading
+import time
 import uuid
 
 import openpyxl
 import pytest
 
-from conftest import OWNER_URL, Server, psql
-from crm_helpers import FAST, Api, cid, make_world, setup_org_catalogue
+from conftest import BIN, OWNER_URL, Server, psql
+from auth_helpers import token_for
+from crm_helpers import FAST, Api, cid, make_npi, make_world, setup_org_catalogue
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64).decode()
 
@@ -292,6 +297,111 @@ def test_whole_visit_in_one_post_with_samples_spend_and_signature(world, ca):
     assert any(e["target_id"] == call["id"] for e in audit)
 
 
+def test_amendment_corrects_samples_and_spend_in_one_transaction(world, ca):
+    a = world["A"]
+    rep = a["api"]["rep"]
+    drug = a["cat"]["drug"]["id"]
+    lot1, lot2 = lot_for(world, qty=10), lot_for(world, qty=5)
+    npi, other = ca["ca"][10], ca["ca"][11]  # physicians no other test of this world touches
+    call = rep.create("calls", visit(npi, samples=[{"product_id": drug, "lot_id": lot1["id"], "quantity": 4}],
+                                     spend=[{"kind": "meal", "amount": 90, "attendee_count": 3}],
+                                     submit=True, signature=PNG))
+    assert call["locked"] is True
+    on_hand = lambda lot: rep.get(f"/api/v1/sample-lots/{lot['id']}").json()["on_hand"]  # noqa: E731
+    assert (on_hand(lot1), on_hand(lot2)) == (6, 5)
+
+    def amend(changes, version, reason="wrong lot and bill"):
+        return rep.post(f"/api/v1/calls/{call['id']}/amendments", {"reason": reason, "changes": changes},
+                        headers={"If-Match": f'"{version}"'})
+
+    # Bad amendments: 4xx naming the field, nothing changed.
+    bad = amend({"samples": [{"product_id": drug, "lot_id": lot2["id"], "quantity": 50}]}, call["version"])
+    assert fields_of(problem(bad, 422)) == {"changes.samples[0].quantity"}
+    bad = amend({"spend": [{"kind": "meal", "amount": -5}]}, call["version"])
+    assert "changes.spend[0].amount" in fields_of(problem(bad, 400))
+    assert "changes.samples" in fields_of(problem(amend({"samples": {"x": 1}}, call["version"]), 400))
+    assert (on_hand(lot1), on_hand(lot2)) == (6, 5)
+    assert rep.get(f"/api/v1/calls/{call['id']}").json()["version"] == call["version"]
+    # The correction: 3 from lot 2 instead of 4 from lot 1; the meal was 120 for two covered recipients.
+    r = amend({"samples": [{"product_id": drug, "lot_id": lot2["id"], "quantity": 3}],
+               "spend": [{"kind": "meal", "amount": 120, "attendee_count": 4, "recipients": [npi, other]}],
+               "notes": "corrected"}, call["version"])
+    assert r.status_code == 201, r.text
+    fixed = r.json()
+    assert fixed["version"] > call["version"] and fixed["notes"] == "corrected" and fixed["locked"] is True
+    assert [(s["lot_id"], s["quantity"]) for s in fixed["samples"]] == [(lot2["id"], 3)]
+    assert sorted(float(x["amount"]) for x in fixed["spend"][0]["recipients"]) == [30.0, 30.0]
+    assert (on_hand(lot1), on_hand(lot2)) == (10, 2)
+    # The ledger keeps every movement: the drop, its reversal, the new drop; reconciliation has no discrepancy.
+    led = sql(f"SELECT lot_id || ':' || kind || ':' || quantity FROM crm.sample_txn "
+              f"WHERE call_id = '{call['id']}'").split()
+    assert sorted(led) == sorted([f"{lot1['id']}:dropped:4", f"{lot1['id']}:dropped:-4", f"{lot2['id']}:dropped:3"])
+    rec = {x["lot_id"]: x for x in rep.get("/api/v1/reports/sample-reconciliation").json()["items"]}
+    assert rec[lot1["id"]]["discrepancy"] is False and rec[lot2["id"]]["discrepancy"] is False
+    assert (rec[lot1["id"]]["dropped"], rec[lot2["id"]]["dropped"]) == (0, 3)
+    # Spend: the old item and its split are tombstoned, the report counts the new split only.
+    live = sql(f"SELECT count(*) FROM crm.spend_item WHERE call_id = '{call['id']}' AND deleted_at IS NULL")
+    assert live == "1"
+    # Before and after kept, audited.
+    hist = rep.get(f"/api/v1/calls/{call['id']}/amendments").json()["items"][0]
+    assert [s["quantity"] for s in hist["before"]["samples"]] == [4]
+    assert [s["quantity"] for s in hist["after"]["samples"]] == [3]
+    assert float(hist["before"]["spend"][0]["amount"]) == 90 and float(hist["after"]["spend"][0]["amount"]) == 120
+    assert hist["before"]["notes"] != "corrected" and hist["after"]["notes"] == "corrected"
+    audit = a["api"]["admin"].get("/api/v1/admin/audit?action=crm.call.amend&limit=200").json()["items"]
+    assert any(e["target_id"] == call["id"] and "samples" in (e.get("after") or "") for e in audit)
+    # Stale version: 412.
+    problem(amend({"samples": []}, call["version"]), 412)
+    # Removing all samples returns the stock.
+    r = amend({"samples": []}, fixed["version"])
+    assert r.status_code == 201 and r.json()["samples"] == [] and on_hand(lot2) == 5
+
+
+def test_task_reminders_due_list_acknowledge_and_sweep(srv):
+    w = make_world(srv)
+    org = w["A"]
+    mgr, rep, rep2 = (Api(srv, org[r]) for r in ("manager", "rep", "rep2"))
+    past, future = "2026-01-01T08:00:00Z", "2099-01-01T08:00:00Z"
+    t1 = mgr.create("tasks", {"title": "call back", "remind_at": past, "owner_id": org["rep"]["id"]})  # assigned
+    t2 = rep.create("tasks", {"title": "later", "remind_at": "2026-01-02T08:00:00Z"})
+    rep.create("tasks", {"title": "not yet", "remind_at": future})
+    rep.create("tasks", {"title": "no reminder"})
+    rep.create("tasks", {"title": "done already", "remind_at": past, "status": "done"})
+    rep2.create("tasks", {"title": "someone else's", "remind_at": past})
+    page = rep.get("/api/v1/crm/tasks/reminders?limit=1").json()
+    assert [x["task_id"] for x in page["items"]] == [t1["id"]] and page["next_cursor"]
+    page2 = rep.get(f"/api/v1/crm/tasks/reminders?limit=1&cursor={page['next_cursor']}").json()
+    assert [x["task_id"] for x in page2["items"]] == [t2["id"]] and page2["next_cursor"] is None
+    assert all(x["reminder_due_at"] is None for x in page["items"] + page2["items"])  # not swept yet
+    assert mgr.get("/api/v1/crm/tasks/reminders").json()["items"] == []  # the caller's own reminders only
+    # The worker's sweep marks each due reminder once (the notification seam), not the future or done ones.
+    before = int(sql("SELECT count(*) FROM crm.task WHERE reminder_due_at IS NOT NULL"))
+    r = subprocess.run([BIN, "worker", "--once", "--database-url", OWNER_URL, "--log-format", "json"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    logged = [line for line in r.stdout.splitlines() + r.stderr.splitlines() if "task_reminder_due" in line]
+    assert {t1["id"], t2["id"]} <= {tid for tid in (t1["id"], t2["id"]) if any(tid in x for x in logged)}
+    assert int(sql("SELECT count(*) FROM crm.task WHERE reminder_due_at IS NOT NULL")) - before >= 3
+    assert sql(f"SELECT count(*) FROM crm.task WHERE org_id = '{org['id']}' AND reminder_due_at IS NOT NULL") == "3"
+    swept = {x["task_id"]: x for x in rep.get("/api/v1/crm/tasks/reminders").json()["items"]}
+    assert swept[t1["id"]]["reminder_due_at"] is not None
+    # Acknowledge: the assignee only; then it leaves the list; twice is 409; not due is 409.
+    problem(mgr.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge"), 403)
+    problem(rep2.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge"), 404)
+    ack = rep.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge")
+    assert ack.status_code == 200, ack.text
+    assert ack.json()["reminder_acknowledged_at"] is not None
+    assert [x["task_id"] for x in rep.get("/api/v1/crm/tasks/reminders").json()["items"]] == [t2["id"]]
+    problem(rep.post(f"/api/v1/tasks/{t1['id']}/reminder/acknowledge"), 409)
+    # Moving remind_at re-arms the reminder.
+    cur = rep.get(f"/api/v1/tasks/{t1['id']}").json()
+    rep.patch(f"/api/v1/tasks/{t1['id']}", {"remind_at": "2026-01-03T08:00:00Z"}, version=cur["version"])
+    again = {x["task_id"]: x for x in rep.get("/api/v1/crm/tasks/reminders").json()["items"]}
+    assert t1["id"] in again and again[t1["id"]]["reminder_due_at"] is None
+    assert "limit" in fields_of(problem(rep.get("/api/v1/crm/tasks/reminders?limit=0"), 400))
+    assert "cursor" in fields_of(problem(rep.get("/api/v1/crm/tasks/reminders?cursor=zz"), 400))
+
+
 def test_bad_inputs_are_4xx_naming_the_field_and_nothing_is_half_saved(world, ca):
     a = world["A"]
     rep = a["api"]["rep"]
@@ -487,7 +597,90 @@ def test_exports_are_exactly_the_filtered_list_and_audited(world, ca):
     assert len(mine) >= 2 and '"status":"done"' in mine[0]["detail"]
 
 
+def test_large_exports_are_streamed_whole_and_audited(srv, world):
+    """2,500 rows (three keyset pages): CSV arrives chunked (no Content-Length) with every row once; XLSX is
+    built on the CPU pool and streamed from a temp file that is gone afterwards; both audited with the count."""
+    b = world["B"]
+    rep = b["api"]["rep"]
+    org_id = b["id"]
+    n = 2500
+    sql(f"INSERT INTO crm.task (org_id, owner_id, title, status, created_by, updated_by) "
+        f"SELECT '{org_id}', '{b['rep']['id']}', 'bulk ' || g, 'open', '{b['rep']['id']}', '{b['rep']['id']}' "
+        f"FROM generate_series(1, {n}) g")
+    r = rep.get("/api/v1/tasks/export?format=csv", stream=True)
+    assert r.status_code == 200, r.text
+    assert r.headers.get("Transfer-Encoding") == "chunked" and "Content-Length" not in r.headers
+    text = r.content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    bulk = [x for x in rows if x["title"].startswith("bulk ")]
+    assert len(bulk) == n and len({x["id"] for x in rows}) == len(rows)
+    expected = int(sql(f"SELECT count(*) FROM crm.task WHERE org_id = '{org_id}' AND owner_id = '{b['rep']['id']}' "
+                       "AND deleted_at IS NULL"))
+    assert len(rows) == expected
+    x = rep.get("/api/v1/tasks/export?format=xlsx")
+    assert x.status_code == 200 and int(x.headers["X-Row-Count"]) == expected
+    sheet = openpyxl.load_workbook(io.BytesIO(x.content), read_only=True).active
+    assert sum(1 for _ in sheet.iter_rows()) == expected + 1
+    assert not [f for f in os.listdir(os.path.join(srv.storage, "tmp")) if f.endswith(".xlsx")]
+    audit = b["api"]["admin"].get("/api/v1/admin/audit?limit=200").json()["items"]
+    mine = [e for e in audit if e["actor_id"] == b["rep"]["id"] and e["action"].startswith("crm.export")]
+    actions = [e["action"] for e in mine]
+    assert "crm.export.completed" in actions and actions.count("crm.export") >= 2
+    done = next(e for e in mine if e["action"] == "crm.export.completed")
+    assert f'"rows":{expected}' in done["detail"]
+    xlsx = next(e for e in mine if e["action"] == "crm.export" and '"xlsx"' in e["detail"])
+    assert f'"rows":{expected}' in xlsx["detail"]
+
+
 # ----- Reports ------------------------------------------------------------------------------------------------
+
+def test_coverage_by_market_decile(srv):
+    """Deciles come from the markets module (mkt.market_metric of the latest data year unless year= is given)."""
+    w = make_world(srv)
+    org = w["A"]
+    admin, mgr, rep, rep2 = (Api(srv, org[r]) for r in ("admin", "manager", "rep", "rep2"))
+    npis = [p["npi"] for p in w["physicians"]][:6]
+    for npi in npis[:5]:
+        rep.create("accounts", {"npi": npi, "is_target": True})
+    rep2.create("accounts", {"npi": npis[5], "is_target": True})  # outside the manager's team
+    m = admin.create("markets", {"name": "Statins " + cid(), "partd_generic_names": ["ATORVASTATIN"]})
+    # Deciles: 2025 (latest) 10, 10, 7, 1, none; 2024 all 3 (only read with year=2024).
+    rows = [(npis[0], 10), (npis[1], 10), (npis[2], 7), (npis[3], 1), (npis[5], 10)]
+    values = ", ".join(
+        f"('{org['id']}', '{m['id']}', {y}, {npi}, 1, 1, 0, 0, 0, 0, false, {d if y == 2025 else 3}, 1)"
+        for npi, d in rows for y in (2024, 2025))
+    sql("INSERT INTO mkt.market_metric (org_id, market_id, data_year, npi, volume, cost_cents, own_volume, "
+        "competitor_volume, competitor_payments_cents, own_payments_cents, affiliated, decile_national, score) "
+        "VALUES " + values)
+    rep.create("calls", visit(npis[0], starts_at="2026-06-01T10:00:00Z"))
+    rep.create("calls", visit(npis[3], starts_at="2026-06-02T10:00:00Z"))
+    rep.create("calls", visit(npis[4], starts_at="2026-06-02T11:00:00Z"))
+    rep.create("calls", visit(npis[2], starts_at="2026-06-02T12:00:00Z", status="planned"))  # not a visit
+    q = f"/api/v1/reports/coverage?by=decile&market={m['id']}&from=2026-06-01&to=2026-07-01"
+    cov = mgr.get(q).json()
+    assert cov["by"] == "decile" and cov["market_id"] == m["id"] and cov["data_year"] == 2025
+    d = {x["decile"]: x for x in cov["deciles"]}
+    assert [x["decile"] for x in cov["deciles"]] == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, None]
+    assert (d[10]["targets"], d[10]["visited"], float(d[10]["coverage_pct"])) == (2, 1, 50.0)
+    assert (d[7]["targets"], d[7]["visited"]) == (1, 0)
+    assert (d[1]["targets"], d[1]["visited"], float(d[1]["coverage_pct"])) == (1, 1, 100.0)
+    assert (d[None]["targets"], d[None]["visited"]) == (1, 1)  # a target the market has no row for
+    assert d[5]["targets"] == 0 and d[5]["coverage_pct"] is None
+    assert (cov["total"]["targets"], cov["total"]["visited"]) == (5, 3)
+    # The admin sees rep2's decile-10 target too; year=2024 uses that year's deciles.
+    assert {x["decile"]: x["targets"] for x in admin.get(q).json()["deciles"]}[10] == 3
+    old = {x["decile"]: x["targets"] for x in mgr.get(q + "&year=2024").json()["deciles"]}
+    assert old[3] == 4 and old[10] == 0
+    # The by-tier report is unchanged next to it.
+    assert "tiers" in mgr.get("/api/v1/reports/coverage?by=tier").json()
+    # Bad input names the field; another organisation's market is 404.
+    assert "market" in fields_of(problem(mgr.get("/api/v1/reports/coverage?by=decile"), 400))
+    assert "by" in fields_of(problem(mgr.get("/api/v1/reports/coverage?by=zip"), 400))
+    assert "market" in fields_of(problem(mgr.get("/api/v1/reports/coverage?by=decile&market=x"), 400))
+    assert fields_of(problem(mgr.get(f"/api/v1/reports/activity?market={m['id']}&by=decile"), 400)) == {"market"}
+    other = Api(srv, w["B"]["admin"])
+    problem(other.get(f"/api/v1/reports/coverage?by=decile&market={m['id']}"), 404)
+
 
 @pytest.fixture(scope="module")
 def reports_org(srv):
@@ -649,6 +842,156 @@ def test_import_accounts_dry_run_reports_every_bad_line_then_apply_and_revert(re
     problem(rep.post(f"/api/v1/imports/{res['import_id']}/revert"), 409)
     audit = admin.get("/api/v1/admin/audit?action=crm.import&limit=50").json()["items"]
     assert any(e["target_id"] == res["import_id"] for e in audit)
+
+
+def seed_many_physicians(count, prefix):
+    """`count` public physicians by COPY (too many for one INSERT statement). Returns their NPIs."""
+    npis = [make_npi(f"{prefix}{i:07d}") for i in range(count)]
+    phys = "".join(f"{n}\t1\tBulk{i}\tJo\tCA\tTown\t1\t1\n" for i, n in enumerate(npis))
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", OWNER_URL, "-c",
+                    "CREATE TEMP TABLE p (LIKE ref.physician INCLUDING DEFAULTS); "
+                    "COPY p (npi, entity_type, last_name, first_name, practice_state, practice_city, release_id, "
+                    "first_release_id) FROM STDIN; "
+                    "INSERT INTO ref.physician SELECT * FROM p ON CONFLICT (npi) DO NOTHING"],
+                   input=phys, check=True, capture_output=True, text=True)
+    return npis
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class RssSampler:
+    """The peak resident set size of a process while a block runs (sampled every 20 ms)."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+
+    def __enter__(self):
+        self.base = rss_kib(self.pid)
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_kib(self.pid))
+            time.sleep(0.02)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join()
+        self.peak = max(self.peak, rss_kib(self.pid))
+        self.growth_mib = (self.peak - self.base) / 1024
+
+
+# Lines of the large import test: 100,000 with ROUNDS_IMPORT_LINES=100000 (about 10 ms a line on a loaded
+# 2-core machine, so ~20 minutes a pass: not in the default run); 5,000 by default (a 1.4 MiB body, over the
+# 1 MiB --http-body-limit).
+IMPORT_LINES = int(os.environ.get("ROUNDS_IMPORT_LINES", "5000"))
+
+
+def test_large_import_is_streamed_with_bounded_memory(srv, reports_org):
+    """Far past --http-body-limit (1 MiB here): the import streams. A bad line near the end is reported by
+    number; the good file is applied whole and reverted whole."""
+    org = reports_org
+    rep = org["api"]["rep"]
+    n = IMPORT_LINES
+    npis = seed_many_physicians(n, "17")
+    header = "npi,tier,segment,tags,name\n"
+    name = "N" * 250
+    lines = [f"{npi},A,bulk,t{i % 7};x,{name}\n" for i, npi in enumerate(npis)]
+    bad = list(lines)
+    bad[n - 3] = f"{npis[n - 3]},A,bulk,t;x,{name},extra\n"  # line n - 1 (99,999 of 100,000; the header is line 1)
+    body = (header + "".join(bad)).encode()
+    assert len(body) > 1024 * 1024
+
+    def chunks(data, size=256 * 1024):
+        for i in range(0, len(data), size):
+            yield data[i:i + size]
+
+    # Dry run, chunked transfer (no Content-Length): every line checked, the one bad line reported by number.
+    r = rep.req("POST", "/api/v1/imports/accounts?dry_run=true", data=chunks(body),
+                headers={"Content-Type": "text/csv"}, timeout=1800)
+    assert r.status_code == 200, r.text[:2000]
+    res = r.json()
+    assert res["rows_total"] == n and res["errors_total"] == 1, {k: res[k] for k in res if k != "errors"}
+    assert [(e["line"], e["field"]) for e in res["errors"]] == [(n - 1, "")]
+    assert "has 6 fields" in res["errors"][0]["message"]
+    assert res["rows_created"] == n - 1 and res["applied"] is False
+    assert sql(f"SELECT count(*) FROM crm.account WHERE npi = {npis[0]}") == "0"
+    # A 100,000-line pass outlives an access token: sign in again (a fresh user dict, the fixture's stays as is).
+    rep = Api(srv, {**org["rep"], "token": token_for(srv, org["rep"])})
+    # The good file with a Content-Length: applied in one transaction, all rows, no duplicates.
+    good = (header + "".join(lines)).encode()
+    with RssSampler(srv.proc.pid) as mem:
+        r = rep.req("POST", "/api/v1/imports/accounts", data=good, headers={"Content-Type": "text/csv"},
+                    timeout=1800)
+    assert r.status_code == 201, r.text[:2000]
+    res = r.json()
+    assert (res["rows_total"], res["rows_created"], res["errors_total"]) == (n, n, 0)
+    org_id = org["id"]
+    counts = sql(f"SELECT count(*), count(DISTINCT npi), count(*) FILTER (WHERE import_id = '{res['import_id']}') "
+                 f"FROM crm.account WHERE org_id = '{org_id}' AND segment = 'bulk' AND deleted_at IS NULL")
+    assert counts == f"{n}|{n}|{n}"
+    print(f"\n{n}-line import: body {len(good) / 2**20:.1f} MiB, server RSS {mem.base / 1024:.0f} MiB -> "
+          f"peak {mem.peak / 1024:.0f} MiB (+{mem.growth_mib:.0f} MiB)")
+    assert mem.growth_mib < 64, mem.growth_mib
+    # A whole-import revert.
+    rv = rep.post(f"/api/v1/imports/{res['import_id']}/revert", timeout=1800)
+    assert rv.status_code == 200, rv.text
+    assert sql(f"SELECT count(*) FROM crm.account WHERE org_id = '{org_id}' AND segment = 'bulk' "
+               "AND deleted_at IS NULL") == "0"
+
+
+def test_import_memory_stays_bounded_for_a_large_body_and_the_report_is_capped(srv, reports_org):
+    """200 MiB of bad lines (chunked): the server holds neither the body nor every error in memory."""
+    rep = reports_org["api"]["rep"]
+    lines, width = 100_000, 2000
+    line = ("y" * width + "\n").encode()
+
+    def body():
+        yield b"npi,tier\n"
+        block = line * 500
+        for _ in range(lines // 500):
+            yield block
+
+    with RssSampler(srv.proc.pid) as mem:
+        r = rep.req("POST", "/api/v1/imports/accounts?dry_run=true", data=body(),
+                    headers={"Content-Type": "text/csv"}, timeout=1800)
+    assert r.status_code == 200, r.text[:2000]
+    res = r.json()
+    assert res["rows_total"] == lines and res["errors_total"] == lines
+    assert len(res["errors"]) == 1000 and res["errors_not_listed"] == lines - 1000
+    assert res["errors"][0]["line"] == 2 and res["errors"][-1]["line"] == 1001
+    print(f"\n{lines * width / 2**20:.0f} MiB import body: server RSS +{mem.growth_mib:.0f} MiB")
+    assert mem.growth_mib < 64, mem.growth_mib
+
+
+def test_import_over_the_import_limit_is_413(app_url):
+    s = Server(app_url, *FAST, "--import-body-limit", "100000")
+    try:
+        w = make_world(s)
+        rep = Api(s, w["A"]["rep"])
+        r = rep.req("POST", "/api/v1/imports/accounts", data=b"npi,tier\n" + b"1,A\n" * 30000,
+                    headers={"Content-Type": "text/csv"})
+        problem(r, 413)
+
+        def chunks():
+            yield b"npi,tier\n"
+            for _ in range(100):
+                yield b"1,A\n" * 1000
+
+        r = rep.req("POST", "/api/v1/imports/accounts?dry_run=true", data=chunks(),
+                    headers={"Content-Type": "text/csv"})
+        body = problem(r, 413)
+        assert "100000" in body["detail"]
+    finally:
+        s.stop()
 
 
 def test_import_revert_refuses_rows_changed_since(reports_org):
