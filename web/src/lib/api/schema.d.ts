@@ -1226,7 +1226,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Share of target physicians visited in a period (default the last 90 days), by tier (rep: own rows, manager: team, admin: org) */
+    /** Share of target physicians visited in a period (default the last 90 days), by tier; by=decile&market=<id>: by the market's national decile (data year: year, else the latest) (rep: own rows, manager: team, admin: org) */
     get: operations['reportCoverage'];
     put?: never;
     post?: never;
@@ -1907,6 +1907,40 @@ export interface paths {
     put?: never;
     /** Plan my day: choose the best-scoring targets of the caller's territories that fit (account best days/hours, no-see, restrictions, recent calls), route them, and save the route plan with a planned call per stop (201; 200 with the existing plan when client_id was seen) */
     post: operations['planMyDay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/crm/tasks/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's task reminders that are due (remind_at passed, task open or in progress) and not acknowledged, oldest first */
+    get: operations['listTaskReminders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/reminder/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The assignee acknowledges the task's due reminder (it leaves the reminder list) */
+    post: operations['acknowledgeTaskReminder'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3108,12 +3142,22 @@ export interface components {
       }[];
     };
     CoverageReport: {
+      by?: string;
+      /** Format: uuid */
+      market_id?: string;
+      data_year?: number | null;
       /** Format: date-time */
       from?: string;
       /** Format: date-time */
       to?: string;
       tiers?: {
         tier?: string;
+        targets?: number | null;
+        visited?: number | null;
+        coverage_pct?: number | null;
+      }[];
+      deciles?: {
+        decile?: number | null;
         targets?: number | null;
         visited?: number | null;
         coverage_pct?: number | null;
@@ -4074,6 +4118,24 @@ export interface components {
       candidates?: number;
       travel_source?: string | null;
       travel_warning?: string | null;
+    };
+    TaskReminder: {
+      /** Format: uuid */
+      task_id?: string;
+      title?: string;
+      priority?: string;
+      status?: string;
+      /** Format: date-time */
+      due_at?: string | null;
+      /** Format: date-time */
+      remind_at?: string;
+      /** Format: date-time */
+      reminder_due_at?: string | null;
+      version?: number;
+    };
+    TaskReminderPage: {
+      items?: components['schemas']['TaskReminder'][];
+      next_cursor?: string | null;
     };
   };
   responses: {
@@ -8699,6 +8761,10 @@ export interface operations {
         npi?: string;
         /** @description plans of this cycle (default: cycles running today) */
         cycle_start?: string;
+        /** @description group by account tier (default) or market decile */
+        by?: 'tier' | 'decile';
+        /** @description the market whose deciles to use (by=decile) */
+        market?: string;
       };
       header?: never;
       path?: never;
@@ -8717,6 +8783,7 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
     };
   };
   reportPipeline: {
@@ -10581,6 +10648,73 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+    };
+  };
+  listTaskReminders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskReminderPage'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  acknowledgeTaskReminder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Task'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Not the task's assignee */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      404: components['responses']['NotFound'];
+      /** @description No reminder due, or acknowledged already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
 }
