@@ -172,10 +172,13 @@ def parse_wrk(out):
         if m is None:
             sys.exit(f"bench: cannot read a latency from wrk's output:\n{out}")
         return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[m.group(2)]
-    if re.search(r"50%\s+(\S+)", out) is None:
+    # The distribution's lines only ("64.50%" in the thread table also ends in "50%").
+    p50m = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99m = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    if p50m is None or p99m is None:
         sys.exit(f"bench: wrk printed no latency distribution:\n{out}")
-    p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = ms(p50m.group(1))
+    p99 = ms(p99m.group(1))
     total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
     m = re.search(r"\d+ requests in ([\d.]+)(ms|s|m)", out)
     seconds = float(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60}[m.group(2)]

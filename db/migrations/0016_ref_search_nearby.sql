@@ -78,7 +78,7 @@ CREATE TABLE ref.nearby_member (
     npi        bigint   NOT NULL,
     address_id bigint   NOT NULL
 );
-CREATE INDEX nearby_member_point_idx ON ref.nearby_member (code_id, point_id, npi) INCLUDE (address_id);
+CREATE INDEX nearby_member_point_idx ON ref.nearby_member (code_id, point_id, npi, address_id);
 
 CREATE TABLE ref.nearby_point (
     code_id  smallint NOT NULL,
@@ -327,6 +327,7 @@ DECLARE
     seen bigint[] := '{}';
     p record;
     m record;
+    members refcursor;
 BEGIN
     IF codes IS NULL THEN
         wanted := ARRAY[0::smallint];
@@ -349,9 +350,20 @@ BEGIN
          ORDER BY y.d, y.point_id
     LOOP
         EXIT WHEN p.d > radius_m;
-        FOR m IN SELECT nm.npi, nm.address_id FROM ref.nearby_member nm
-                  WHERE nm.code_id = ANY (wanted) AND nm.point_id = p.point_id
-                  ORDER BY nm.npi, nm.address_id LOOP
+        -- One code (the usual case) reads the point's physicians in index order and stops early; several codes
+        -- merge theirs with a sort (a plan with an array of unknown length cannot use the index order).
+        IF cardinality(wanted) = 1 THEN
+            OPEN members FOR SELECT nm.npi, nm.address_id FROM ref.nearby_member nm
+                              WHERE nm.code_id = wanted[1] AND nm.point_id = p.point_id
+                              ORDER BY nm.npi, nm.address_id;
+        ELSE
+            OPEN members FOR SELECT nm.npi, nm.address_id FROM ref.nearby_member nm
+                              WHERE nm.code_id = ANY (wanted) AND nm.point_id = p.point_id
+                              ORDER BY nm.npi, nm.address_id;
+        END IF;
+        LOOP
+            FETCH members INTO m;
+            EXIT WHEN NOT FOUND;
             CONTINUE WHEN m.npi = ANY (seen);
             seen := seen || m.npi;
             npi := m.npi;
@@ -361,6 +373,7 @@ BEGIN
             got := got + 1;
             EXIT WHEN got >= k;
         END LOOP;
+        CLOSE members;
         EXIT WHEN got >= k;
     END LOOP;
 END $$;
