@@ -4,8 +4,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "db/pool.h"
@@ -85,6 +88,13 @@ class PhysicianService {
     db::Pool& pool_;
     ResponseCache cache_;
     redis::SharedCache* shared_ = nullptr;
+    // Per user: the NPIs with corrections visible to them, valid while crm.override_epoch has this value.
+    struct OverrideNpis {
+        int64_t epoch = -1;
+        std::unordered_set<int64_t> npis;
+    };
+    std::mutex override_mu_;
+    std::unordered_map<std::string, OverrideNpis> override_npis_;
     std::atomic<int64_t> data_version_{-1};
     std::atomic<int64_t> version_checked_ms_{0};
 };

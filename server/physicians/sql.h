@@ -378,6 +378,13 @@ SELECT json_build_object('zip', z.zip5, 'lat', round(z.lat::numeric, 6), 'lng', 
 /// The caller's organisation's corrections still in force for one NPI ($1), as a JSON object (crm module,
 /// migration 0030); run inside the caller's tenant transaction.
 inline constexpr db::Statement kOrgOverlay{"phys_org_overlay", "SELECT crm.physician_overlay($1::bigint)::text"};
+/// The counter every write to crm.physician_override bumps (migration 0034).
+inline constexpr db::Statement kOverrideEpoch{"phys_override_epoch", "SELECT n FROM crm.override_epoch"};
+/// NPIs with live corrections the caller can see (in the caller's RLS transaction), as a text array.
+inline constexpr db::Statement kOverrideNpis{
+    "phys_override_npis",
+    "SELECT coalesce(array_agg(DISTINCT npi ORDER BY npi), '{}')::text FROM crm.physician_override "
+    "WHERE org_id = crm.current_org() AND deleted_at IS NULL"};
 
 /// Whether an NPI exists (detail lists answer 404 for unknown NPIs, not an empty list).
 inline constexpr db::Statement kNpiExists{"phys_npi_exists", "SELECT 1 FROM ref.physician WHERE npi = $1::bigint"};

@@ -543,6 +543,8 @@ def test_change_request_approval_overlays_public_data_for_the_org_only(world, ca
                                                     "proposed": {"practice_phone": phone},
                                                     "comment": "new number at the front desk"})
     assert cr["status"] == "pending"
+    # Read before the approval: the server now remembers that this NPI has no correction for the rep.
+    assert a["api"]["rep"].get(f"/api/v1/physicians/{npi}").json()["org_overrides"] == {}
     problem(a["api"]["rep"].post(f"/api/v1/change-requests/{cr['id']}/approve"), 403)
     problem(b["api"]["admin"].post(f"/api/v1/change-requests/{cr['id']}/approve"), 404)
     ok = a["api"]["admin"].post(f"/api/v1/change-requests/{cr['id']}/approve", {"note": "verified by phone"})
