@@ -245,6 +245,7 @@ def main():
     ap.add_argument("--physicians", type=int, default=200000)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", default="64,256")
+    ap.add_argument("--scenarios", default="", help="only these scenarios, e.g. profile-cold,profile-warm")
     ap.add_argument("--datasets", default="",
                     help="generate and load only these data sets, e.g. zcta,nucc,nppes for a quick large run "
                          "(profiles then have empty claims sections)")
@@ -267,6 +268,8 @@ def main():
                         for la, ln, c in points if c],
         "search": [f"/api/v1/physicians/search?q={quote(q)}&limit=20" for q in names],
     }
+    if a.scenarios:
+        scenarios = {k: v for k, v in scenarios.items() if k in a.scenarios.split(",")}
     sql = {k: statement(n) for k, n in (("kProfile", "phys_profile"), ("kNearby", "phys_nearby"),
                                          ("kSearchOne", "phys_search_one"), ("kSearchMany", "phys_search_many"))}
     n_npis, n_points, n_names = len(npis), len(points), len(names)
@@ -299,6 +302,8 @@ def main():
         for conns in [int(c) for c in a.connections.split(",")]:
             pg_results = {}
             for key, (setup, stmt, params) in pg.items():
+                if not any(pg_for[n] == key for n in scenarios):
+                    continue
                 pg_results[key] = pgbench(db, f"{key}-{conns}", setup, stmt, params, conns, a.seconds, workdir)
             for name, paths in scenarios.items():
                 server = Server(db)  # fresh process: an empty cache for the cold run
