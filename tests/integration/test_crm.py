@@ -851,10 +851,11 @@ def seed_many_physicians(count, prefix):
     npis = [make_npi(f"{prefix}{i:07d}") for i in range(count)]
     phys = "".join(f"{n}\t1\tBulk{i}\tJo\tCA\tTown\t1\t1\n" for i, n in enumerate(npis))
     subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", OWNER_URL, "-c",
-                    "CREATE TEMP TABLE p (LIKE ref.physician INCLUDING DEFAULTS); "
-                    "COPY p (npi, entity_type, last_name, first_name, practice_state, practice_city, release_id, "
-                    "first_release_id) FROM STDIN; "
-                    "INSERT INTO ref.physician SELECT * FROM p ON CONFLICT (npi) DO NOTHING"],
+                    "CREATE TEMP TABLE p (npi bigint, entity_type smallint, last_name text, first_name text, "
+                    "practice_state text, practice_city text, release_id bigint, first_release_id bigint); "
+                    "COPY p FROM STDIN; "
+                    "INSERT INTO ref.physician (npi, entity_type, last_name, first_name, practice_state, "
+                    "practice_city, release_id, first_release_id) SELECT * FROM p ON CONFLICT (npi) DO NOTHING"],
                    input=phys, check=True, capture_output=True, text=True)
     return npis
 

@@ -56,11 +56,18 @@ export function apiClient(base) {
   };
 }
 
+// Terminal colour codes (playwright's error messages carry them) and other control characters are not
+// allowed in XML 1.0: dropped, so a failure still yields a readable report.
 const esc = (s) =>
-  String(s).replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c],
-  );
+  String(s)
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(
+      /[<>&"']/g,
+      (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c],
+    );
 
 /** JUnit XML with one <testsuite> per group (viewport). */
 export function junitXml(results) {

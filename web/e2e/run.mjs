@@ -127,7 +127,22 @@ async function pickData() {
         const i = Math.max(1, last.length - 3);
         const typo = last.slice(0, i) + last[i + 1] + last[i] + last.slice(i + 2);
         const specialty = p.specialties.find((sp) => sp.primary) ?? p.specialties[0];
+        // A first name with more than a page of hits (for "Load more"); the one above may be rare.
+        let common = null;
+        for (const other of page.items) {
+          const name = other.name.split(' ')[0].toLowerCase();
+          const hits = await api.call(
+            'GET',
+            `/api/v1/physicians/search?q=${encodeURIComponent(name)}&limit=20`,
+          );
+          if (hits.next_cursor) {
+            common = name;
+            break;
+          }
+        }
+        assert(common, 'a first name with more than a page of hits');
         return {
+          common,
           npi: hit.npi,
           name: hit.name,
           typo: `${first} ${typo}`.toLowerCase(),
@@ -216,6 +231,7 @@ async function runViewport(browser, vp, data) {
     }
     // Without the filter a common first name has more than a page: "Load more" appends the next one.
     await page.getByLabel('Specialty').selectOption('');
+    await page.getByLabel('Name').fill(data.common);
     await page.getByRole('button', { name: 'Load more' }).waitFor();
     const before = await page.locator(`${RESULTS} > .row`).count();
     await page.getByRole('button', { name: 'Load more' }).click();
