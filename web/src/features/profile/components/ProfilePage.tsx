@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useDeferredValue, useEffect, useRef } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ErrorNotice } from '../../../components/Status';
 import { ApiError } from '../../../lib/api/problem';
@@ -19,6 +19,10 @@ export function ProfilePage() {
   const { npi = '' } = useParams();
   const query = useProfile(npi);
   const main = useRef<HTMLElement>(null);
+  // The sections below the first screen render in a second, interruptible pass (React yields to the browser
+  // every few milliseconds in it), so drawing the charts is never one long task that keeps the page from
+  // answering taps; the header, locations and specialties render at once.
+  const later = useDeferredValue(query.data);
 
   useEffect(() => {
     if (query.data) document.title = `${query.data.profile.displayName} · Rounds`;
@@ -65,10 +69,20 @@ export function ProfilePage() {
       <LocationsSection profile={profile} />
       <SpecialtiesSection profile={profile} />
       <EnrollmentSection profile={profile} />
-      <AffiliationsSection profile={profile} />
-      <PartBSection profile={profile} />
-      <PartDSection profile={profile} />
-      <PaymentsSection profile={profile} />
+      {later?.profile === profile ? (
+        <>
+          <AffiliationsSection profile={profile} />
+          <PartBSection profile={profile} />
+          <PartDSection profile={profile} />
+          <PaymentsSection profile={profile} />
+        </>
+      ) : (
+        <div
+          className="card skeleton-block"
+          role="status"
+          aria-label="Loading the rest of the profile"
+        />
+      )}
     </main>
   );
 }
