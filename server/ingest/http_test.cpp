@@ -26,6 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Corpus;
+using testing::MoveAddressLine;
 using testing::ServeBytes;
 using testing::SharedData;
 using testing::TestHttpServer;
@@ -484,20 +485,9 @@ TEST_F(HttpLoadTest, CensusGeocoderFillsTheCacheAndFallsBackToCentroids) {
     const std::string npi =
         Text("SELECT npi FROM ref.physician_address WHERE source = 'nppes' AND line1 IS NOT NULL ORDER BY npi LIMIT 1");
     const std::string line1 = Text("SELECT line1 FROM ref.physician_address WHERE source = 'nppes' AND npi = " + npi);
-    std::istringstream in(ReadAll(SharedData("nppes_npidata_2025_sample.csv")));
-    std::string changed_file;
-    std::string line;
     bool replaced = false;
-    while (std::getline(in, line)) {
-        if (line.starts_with("\"" + npi + "\"")) {
-            const std::string quoted = "\"" + line1 + "\"";
-            for (size_t at = line.find(quoted); at != std::string::npos; at = line.find(quoted, at + 1)) {
-                line.replace(at, quoted.size(), "\"" + line1 + " SUITE 9\"");
-                replaced = true;
-            }
-        }
-        changed_file += line + "\n";
-    }
+    const std::string changed_file =
+        MoveAddressLine(ReadAll(SharedData("nppes_npidata_2025_sample.csv")), npi, line1, replaced);
     ASSERT_TRUE(replaced) << npi << " " << line1;
     const std::string changed_path = store_ + "/changed/nppes_npidata_2025_sample.csv";
     WriteAll(changed_path, changed_file);

@@ -317,20 +317,8 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
         "SELECT npi FROM ref.physician WHERE practice_line1 IS NOT NULL AND practice_line1 NOT LIKE '%\"%' "
         "ORDER BY npi LIMIT 1");
     const std::string line1 = Text("SELECT practice_line1 FROM ref.physician WHERE npi = " + npi);
-    std::istringstream in(testing::SortedBy(original, "NPI"));
-    std::string moved_text;
-    std::string line;
     bool replaced = false;
-    while (std::getline(in, line)) {
-        if (line.starts_with("\"" + npi + "\"")) {
-            const std::string quoted = "\"" + line1 + "\"";
-            for (size_t at = line.find(quoted); at != std::string::npos; at = line.find(quoted, at + 1)) {
-                line.replace(at, quoted.size(), "\"" + line1 + " SUITE 9\"");
-                replaced = true;
-            }
-        }
-        moved_text += line + "\n";
-    }
+    const std::string moved_text = testing::MoveAddressLine(testing::SortedBy(original, "NPI"), npi, line1, replaced);
     ASSERT_TRUE(replaced) << npi << " " << line1;
     const std::string moved = store_ + "/moved/npidata_pfile_moved.csv";
     std::filesystem::create_directories(store_ + "/moved");

@@ -49,7 +49,8 @@ struct Merge {
     std::string release_table;
 };
 
-void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
+// The target's columns for an insert from the merge source, and what to select for them ($1 = the load id).
+std::pair<std::string, std::string> InsertColumns(const Merge& m) {
     std::vector<std::string> cols = m.keys;
     cols.insert(cols.end(), m.values.begin(), m.values.end());
     cols.insert(cols.end(), m.volatile_values.begin(), m.volatile_values.end());
@@ -59,6 +60,11 @@ void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
         insert_cols += ", first_release_id";
         select_cols += ", $1";
     }
+    return {insert_cols, select_cols};
+}
+
+void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
+    const auto [insert_cols, select_cols] = InsertColumns(m);
     const std::string from = m.source_table.empty() ? "(" + m.source_select + ") s" : m.source_table;
     plan.push_back({m.name + ".bulk_drop_indexes", "SELECT ref.bulk_drop_indexes('" + m.target + "', 1)"});
     Statement insert{m.name + ".insert",
@@ -84,15 +90,7 @@ void AddMerge(std::vector<Statement>& plan, const Merge& m) {
         plan.push_back({m.name + ".analyze", "ANALYZE " + src});
     }
 
-    std::vector<std::string> cols = m.keys;
-    cols.insert(cols.end(), m.values.begin(), m.values.end());
-    cols.insert(cols.end(), m.volatile_values.begin(), m.volatile_values.end());
-    std::string insert_cols = Join(cols, ", ") + ", release_id";
-    std::string select_cols = Join(cols, ", ") + ", $1";
-    if (m.first_release) {
-        insert_cols += ", first_release_id";
-        select_cols += ", $1";
-    }
+    const auto [insert_cols, select_cols] = InsertColumns(m);
     std::vector<std::string> sets;
     for (const std::string& v : m.values) {
         sets.push_back(v + " = EXCLUDED." + v);

@@ -165,4 +165,25 @@ inline std::string SortedBy(const std::string& path, const std::string& key, boo
     return out;
 }
 
+/// `text` (an NPPES file) with the quoted address line `line1` of NPI `npi` changed to "<line1> SUITE 9" (a moved
+/// practice); `replaced` says whether the line was found.
+inline std::string MoveAddressLine(const std::string& text, const std::string& npi, const std::string& line1,
+                                   bool& replaced) {
+    std::istringstream in(text);
+    std::string out;
+    std::string line;
+    replaced = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with("\"" + npi + "\"")) {
+            const std::string quoted = "\"" + line1 + "\"";
+            for (size_t at = line.find(quoted); at != std::string::npos; at = line.find(quoted, at + 1)) {
+                line.replace(at, quoted.size(), "\"" + line1 + " SUITE 9\"");
+                replaced = true;
+            }
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
 }  // namespace rounds::ingest::testing

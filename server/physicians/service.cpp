@@ -12,6 +12,25 @@ namespace json = boost::json;
 
 namespace {
 
+/// The elements of PostgreSQL's text form of a one-dimensional array whose elements need no quoting ("{A,B}",
+/// "{1,2,3}", "{}").
+std::vector<std::string> ArrayElements(std::string_view arr) {
+    std::vector<std::string> out;
+    if (arr.size() <= 2) {
+        return out;
+    }
+    std::string_view inner = arr.substr(1, arr.size() - 2);
+    size_t pos = 0;
+    while (true) {
+        size_t comma = inner.find(',', pos);
+        out.emplace_back(inner.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+        if (comma == std::string_view::npos) {
+            return out;
+        }
+        pos = comma + 1;
+    }
+}
+
 int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
@@ -107,20 +126,10 @@ asio::awaitable<std::string> PhysicianService::OrgOverlay(const tenancy::Scope& 
     auto tx = co_await tenancy::Begin(lease, scope);
     if (!known) {
         db::Result r = co_await lease.Exec(sql::kOverrideNpis);
-        std::string_view arr = r.Get(0, 0);  // {1,2,3}
         OverrideNpis entry;
         entry.epoch = epoch;
-        if (arr.size() > 2) {
-            std::string_view inner = arr.substr(1, arr.size() - 2);
-            size_t pos = 0;
-            while (pos <= inner.size()) {
-                size_t comma = inner.find(',', pos);
-                entry.npis.insert(std::stoll(std::string(inner.substr(pos, comma - pos))));
-                if (comma == std::string_view::npos) {
-                    break;
-                }
-                pos = comma + 1;
-            }
+        for (const std::string& element : ArrayElements(r.Get(0, 0))) {
+            entry.npis.insert(std::stoll(element));
         }
         const bool has = entry.npis.contains(npi);
         {
@@ -144,21 +153,7 @@ asio::awaitable<std::string> PhysicianService::OrgOverlay(const tenancy::Scope& 
 asio::awaitable<std::vector<std::string>> PhysicianService::SpecialtyCodes(const std::string& filter) {
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kSpecialtyCodes, filter);
-    std::string_view arr = r.Get(0, 0);  // {A,B}
-    std::vector<std::string> codes;
-    if (arr.size() > 2) {
-        std::string_view inner = arr.substr(1, arr.size() - 2);
-        size_t pos = 0;
-        while (pos <= inner.size()) {
-            size_t comma = inner.find(',', pos);
-            codes.emplace_back(
-                inner.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
-            if (comma == std::string_view::npos) {
-                break;
-            }
-            pos = comma + 1;
-        }
-    }
+    std::vector<std::string> codes = ArrayElements(r.Get(0, 0));
     if (codes.empty()) {
         throw core::Invalid("specialty", "no specialty matches \"" + filter +
                                              "\"; use a taxonomy code or a name from GET /api/v1/specialties");
