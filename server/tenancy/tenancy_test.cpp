@@ -224,5 +224,59 @@ TEST(Tenancy, ManagersSeeTheirTeamRepsSeeThemselves) {
     });
 }
 
+// crm.visible_user_ids() remembers its answer for the transaction (0035): the memory must never outlive a change of
+// the team, a change of the caller's settings inside the transaction, or the transaction itself.
+TEST(Tenancy, RememberedTeamFollowsTeamAndCallerChanges) {
+    ROUNDS_REQUIRE_DB();
+    ASSERT_FALSE(AppUrl().empty());
+    TwoOrgs orgs;
+    asio::io_context ioc;
+    db::PoolOptions o;
+    o.url = AppUrl();
+    o.max_size = 1;
+    db::Pool pool(ioc, o);
+    static constexpr db::Statement kDropFromTeam{"tt_drop_from_team",
+                                                 "UPDATE crm.app_user SET manager_id = NULL WHERE id = $1"};
+    static constexpr db::Statement kBecome{
+        "tt_become", "SELECT set_config('rounds.user_id', $1, true), set_config('rounds.role', $2, true)"};
+    auto ids = [](const db::Result& r) {
+        std::vector<std::string> v;
+        for (int i = 0; i < r.Rows(); ++i) {
+            v.emplace_back(r.Get(i, 0));
+        }
+        return v;
+    };
+    std::vector<std::string> team{orgs.a_manager, orgs.a_rep};
+    std::sort(team.begin(), team.end());
+    const std::vector<std::string> manager_only(1, orgs.a_manager);
+    const std::vector<std::string> rep_only(1, orgs.a_rep);
+    RunAsync(ioc, [&]() -> asio::awaitable<void> {
+        auto lease = co_await pool.Acquire();
+        {
+            auto tx = co_await Begin(lease, As(orgs.a, orgs.a_manager, "manager"));
+            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), team);
+            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), team);  // the remembered answer is the same
+            // The rep leaves the team: the next statement of the same transaction no longer sees them.
+            co_await lease.Exec(kDropFromTeam, orgs.a_rep);
+            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), manager_only);
+            // Another caller in the same transaction computes their own team.
+            co_await lease.Exec(kBecome, orgs.a_rep, "rep");
+            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), rep_only);
+            co_await tx.Rollback();
+        }
+        {
+            // The rolled-back change and the memory are gone with the transaction.
+            auto tx = co_await Begin(lease, As(orgs.a, orgs.a_manager, "manager"));
+            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), team);
+            co_await tx.Rollback();
+        }
+        {
+            auto tx = co_await Begin(lease, As(orgs.a, orgs.a_rep, "rep"));
+            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), rep_only);
+            co_await tx.Rollback();
+        }
+    });
+}
+
 }  // namespace
 }  // namespace rounds::tenancy
