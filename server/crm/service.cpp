@@ -193,8 +193,8 @@ asio::awaitable<void> CrmService::CheckRefs(db::Lease& lease, const Scope& scope
                 npis.emplace_back(f.name + "[" + std::to_string(i) + "]", NpiText(v->as_array()[i]));
             }
         }
-        if (f.ref.empty()) {
-            continue;
+        if (f.ref.empty() || (entity.name == "calls" && f.name == "products")) {
+            continue;  // a call's products: BeforeWrite reads them once with their state
         }
         std::vector<std::pair<std::string, std::string>> ids;
         if (v->is_string()) {
@@ -266,7 +266,8 @@ asio::awaitable<void> CrmService::CheckOwner(db::Lease& lease, const Scope& scop
 
 asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& scope, const Entity& entity,
                                               const json::object& merged, const json::object& changed,
-                                              const json::object& body, bool create, std::string& owner) {
+                                              const json::object& body, bool create, std::string& owner,
+                                              CallFacts* facts) {
     co_await CheckRefs(lease, scope, entity, changed);
     if (entity.name == "accounts") {
         bool has_npi = merged.contains("npi") && !merged.at("npi").is_null();
@@ -299,11 +300,15 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
         std::string npi = NpiText(merged.at("npi"));
         std::string channel = Text(merged, "channel");
         std::vector<FieldError> errors;
+        CallFacts local;
+        CallFacts& known = facts != nullptr ? *facts : local;
+        known.npi_checked = changed.contains("npi");  // CheckRefs found it
         db::Result rs = co_await lease.Exec(sql::kRestrictions, scope.org.Str(), npi);
         std::set<std::string, std::less<>> restricted_products;
         for (int i = 0; i < rs.Rows(); ++i) {
             std::string_view kind = rs.Get(i, 0);
             std::string reason(rs.Get(i, 2));
+            known.restrictions.push_back({std::string(kind), std::string(rs.Get(i, 1)), reason});
             std::string why = reason.empty() ? "" : " (" + reason + ")";
             if (kind == "do_not_call" && Text(merged, "status") != "cancelled") {
                 errors.push_back({"npi", "physician " + npi + " is on the do-not-call list" + why});
@@ -315,24 +320,46 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
                 restricted_products.emplace(rs.Get(i, 1));
             }
         }
+        // The discussed products and (for a new call's samples) the sampled ones, in one read.
+        std::vector<std::string> discussed, wanted;
         if (const json::value* products = changed.if_contains("products"); products && products->is_array()) {
-            std::vector<std::string> ids;
             for (const auto& p : products->as_array()) {
-                ids.emplace_back(p.as_string());
+                discussed.emplace_back(p.as_string());
             }
-            db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(ids));
-            for (size_t i = 0; i < ids.size(); ++i) {
-                std::string path = "products[" + std::to_string(i) + "]";
-                if (restricted_products.contains(ids[i])) {
-                    errors.push_back({path, "may not be discussed with physician " + npi + " (product restriction)"});
-                }
-                for (int k = 0; k < pr.Rows(); ++k) {
-                    if (pr.Get(k, 0) == ids[i] && !pr.GetBool(k, 2)) {
-                        errors.push_back({path, "product " + std::string(pr.Get(k, 1)) + " is inactive"});
-                    }
+        }
+        wanted = discussed;
+        if (const json::value* samples = body.if_contains("samples"); samples && samples->is_array()) {
+            for (const auto& line : samples->as_array()) {
+                const json::value* p = line.is_object() ? line.as_object().if_contains("product_id") : nullptr;
+                if (p != nullptr && p->is_string() && tenancy::IsUuid(p->as_string())) {
+                    wanted.emplace_back(p->as_string());
                 }
             }
         }
+        if (!wanted.empty()) {
+            db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(wanted));
+            known.queried.insert(wanted.begin(), wanted.end());
+            for (int k = 0; k < pr.Rows(); ++k) {
+                known.products[std::string(pr.Get(k, 0))] = {std::string(pr.Get(k, 1)), pr.GetBool(k, 2),
+                                                             pr.GetBool(k, 3)};
+            }
+        }
+        for (size_t i = 0; i < discussed.size(); ++i) {
+            std::string path = "products[" + std::to_string(i) + "]";
+            auto found = known.products.find(discussed[i]);
+            if (found == known.products.end()) {
+                errors.push_back(
+                    {path, "no such product " + discussed[i] + " in your organisation (or not visible to you)"});
+                continue;
+            }
+            if (restricted_products.contains(discussed[i])) {
+                errors.push_back({path, "may not be discussed with physician " + npi + " (product restriction)"});
+            }
+            if (!found->second.active) {
+                errors.push_back({path, "product " + found->second.name + " is inactive"});
+            }
+        }
+        known.loaded = true;
         if (changed.contains("call_type") && !changed.at("call_type").is_null()) {
             Settings s = co_await LoadSettings(lease, scope);
             std::string type = Text(changed, "call_type");
@@ -390,9 +417,9 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
 asio::awaitable<void> CrmService::AfterInsert(db::Lease& lease, const Scope& scope, const Entity& entity,
                                               const std::string& id, const std::string& owner,
                                               const json::object& merged, const json::object& body,
-                                              const auth::ClientInfo& client) {
+                                              const auth::ClientInfo& client, const CallFacts* facts) {
     if (entity.name == "calls") {
-        co_await WriteCallChildren(lease, scope, id, owner, merged, body);
+        co_await WriteCallChildren(lease, scope, id, owner, merged, body, facts);
 
         const json::value* submit = body.if_contains("submit");
         if (submit != nullptr && submit->is_bool() && submit->as_bool()) {
@@ -433,7 +460,7 @@ asio::awaitable<void> CrmService::AfterInsert(db::Lease& lease, const Scope& sco
 
 asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scope& scope, const std::string& call_id,
                                                     const std::string& owner, const json::object& call,
-                                                    const json::object& body) {
+                                                    const json::object& body, const CallFacts* facts) {
     const json::value* samples = body.if_contains("samples");
     const json::value* spend = body.if_contains("spend");
     if (samples != nullptr && !samples->is_array()) {
@@ -611,29 +638,40 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
                 {{"samples", "physician " + npi + "'s licence state " + (state.empty() ? "(unknown)" : state) +
                                  " is not in the organisation's sampling rules"}});
         }
-        db::Result rs = co_await lease.Exec(sql::kRestrictions, scope.org.Str(), npi);
-        std::vector<std::string> ids;
-        for (const auto& d : drops) {
-            ids.push_back(d.product);
+        // The restrictions and products read by the call's checks when they cover these samples, else read now.
+        CallFacts read;
+        const CallFacts* known = facts;
+        bool covered = known != nullptr && known->loaded && std::all_of(drops.begin(), drops.end(), [&](const auto& d) {
+                           return known->queried.contains(d.product);
+                       });
+        if (!covered) {
+            db::Result rs = co_await lease.Exec(sql::kRestrictions, scope.org.Str(), npi);
+            for (int k = 0; k < rs.Rows(); ++k) {
+                read.restrictions.push_back(
+                    {std::string(rs.Get(k, 0)), std::string(rs.Get(k, 1)), std::string(rs.Get(k, 2))});
+            }
+            std::vector<std::string> ids;
+            for (const auto& d : drops) {
+                ids.push_back(d.product);
+            }
+            db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(ids));
+            for (int k = 0; k < pr.Rows(); ++k) {
+                read.products[std::string(pr.Get(k, 0))] = {std::string(pr.Get(k, 1)), pr.GetBool(k, 2),
+                                                            pr.GetBool(k, 3)};
+            }
+            known = &read;
         }
-        db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(ids));
         for (size_t i = 0; i < drops.size(); ++i) {
             std::string p = "samples[" + std::to_string(i) + "]";
-            bool known = false;
-            for (int k = 0; k < pr.Rows(); ++k) {
-                if (pr.Get(k, 0) == drops[i].product) {
-                    known = true;
-                    if (!pr.GetBool(k, 2) || !pr.GetBool(k, 3)) {
-                        errors.push_back({p + ".product_id", "product " + std::string(pr.Get(k, 1)) +
-                                                                 " is not an active sampleable product"});
-                    }
-                }
-            }
-            if (!known) {
+            auto found = known->products.find(drops[i].product);
+            if (found == known->products.end()) {
                 errors.push_back({p + ".product_id", "no such product in your organisation"});
+            } else if (!found->second.active || !found->second.sampleable) {
+                errors.push_back(
+                    {p + ".product_id", "product " + found->second.name + " is not an active sampleable product"});
             }
-            for (int k = 0; k < rs.Rows(); ++k) {
-                if (rs.Get(k, 0) == "product" && rs.Get(k, 1) == drops[i].product) {
+            for (const auto& r : known->restrictions) {
+                if (r[0] == "product" && r[1] == drops[i].product) {
                     errors.push_back(
                         {p + ".product_id", "may not be sampled to physician " + npi + " (product restriction)"});
                 }
@@ -670,10 +708,16 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
         for (const auto& s : items) {
             all.insert(all.end(), s.recipients.begin(), s.recipients.end());
         }
-        db::Result known = co_await lease.Exec(sql::kPracticeStates, PgArray(all));
-        std::map<std::string, std::string, std::less<>> states;
-        for (int i = 0; i < known.Rows(); ++i) {
-            states[std::string(known.Get(i, 0))] = known.IsNull(i, 1) ? "" : std::string(known.Get(i, 1));
+        // Every recipient must be a physician of the public data; the call's own NPI was just checked.
+        std::set<std::string, std::less<>> states;
+        if (facts != nullptr && facts->npi_checked) {
+            states.insert(npi);
+        }
+        if (std::any_of(all.begin(), all.end(), [&](const std::string& n) { return !states.contains(n); })) {
+            db::Result known = co_await lease.Exec(sql::kKnownNpis, PgArray(all));
+            for (int i = 0; i < known.Rows(); ++i) {
+                states.emplace(known.Get(i, 0));
+            }
         }
         for (size_t i = 0; i < items.size(); ++i) {
             for (size_t k = 0; k < items[i].recipients.size(); ++k) {
@@ -782,7 +826,8 @@ asio::awaitable<Written> CrmService::Create(const http::Principal& who, const En
     }
     std::string owner = entity.owned ? checked.owner_id.value_or(scope.user_id) : std::string();
     co_await CheckOwner(lease, scope, entity, checked.owner_id);
-    co_await BeforeWrite(lease, scope, entity, checked.fields, checked.fields, body, true, owner);
+    CallFacts facts;
+    co_await BeforeWrite(lease, scope, entity, checked.fields, checked.fields, body, true, owner, &facts);
     if (entity.name == "calls" && (!checked.fields.contains("account_id") || checked.fields["account_id"].is_null())) {
         // First touch: the physician gets an account of the rep's (or the call links the visible one).
         db::Result acc = co_await lease.Exec(sql::kFirstTouchAccount, scope.org.Str(), owner,
@@ -807,7 +852,7 @@ asio::awaitable<Written> CrmService::Create(const http::Principal& who, const En
         co_return Written{std::string(r.Get(0, 0)), r.GetInt(0, 1), std::string(r.Get(0, 2)), false, true};
     }
     std::string id(ins.Get(0, 0));
-    co_await AfterInsert(lease, scope, entity, id, owner, checked.fields, body, client);
+    co_await AfterInsert(lease, scope, entity, id, owner, checked.fields, body, client, &facts);
     Written w = co_await Load(lease, scope, entity, id);
     co_await tx.Commit();
     w.created = true;

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -175,16 +179,31 @@ class CrmService {
                                            const boost::json::object& fields);
     boost::asio::awaitable<void> CheckOwner(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                             const std::optional<std::string>& owner);
+    /// What the checks of one call write read once and share: the physician's restrictions and the products of
+    /// the call (discussed and sampled), so that writing the samples does not read them again.
+    struct CallFacts {
+        bool loaded = false;
+        bool npi_checked = false;                              // the call's NPI was just found in the public data
+        std::vector<std::array<std::string, 3>> restrictions;  // kind, product id, reason
+        std::set<std::string, std::less<>> queried;            // product ids asked for
+        struct Product {
+            std::string name;
+            bool active = false, sampleable = false;
+        };
+        std::map<std::string, Product, std::less<>> products;  // those found
+    };
     boost::asio::awaitable<void> BeforeWrite(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                              const boost::json::object& merged, const boost::json::object& changed,
-                                             const boost::json::object& body, bool create, std::string& owner);
+                                             const boost::json::object& body, bool create, std::string& owner,
+                                             CallFacts* facts = nullptr);
     boost::asio::awaitable<void> AfterInsert(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                              const std::string& id, const std::string& owner,
                                              const boost::json::object& merged, const boost::json::object& body,
-                                             const auth::ClientInfo& client);
+                                             const auth::ClientInfo& client, const CallFacts* facts = nullptr);
     boost::asio::awaitable<void> WriteCallChildren(db::Lease& lease, const tenancy::Scope& scope,
                                                    const std::string& call_id, const std::string& owner,
-                                                   const boost::json::object& call, const boost::json::object& body);
+                                                   const boost::json::object& call, const boost::json::object& body,
+                                                   const CallFacts* facts = nullptr);
     boost::asio::awaitable<Written> Load(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                          const std::string& id);
     std::pair<std::string, std::string> StoreSignature(const tenancy::Scope& scope, const std::string& base64);

@@ -68,8 +68,6 @@ inline constexpr db::Statement kRestrictions{
 inline constexpr db::Statement kProducts{"crm_products",
                                          "SELECT id::text, name, active, sampleable FROM crm.product "
                                          "WHERE org_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL"};
-inline constexpr db::Statement kPracticeStates{
-    "crm_practice_states", "SELECT npi::text, practice_state FROM ref.physician WHERE npi = ANY($1::bigint[])"};
 inline constexpr db::Statement kLot{
     "crm_lot",
     "SELECT owner_id::text, product_id::text, expires_on::text, on_hand, lot_number FROM crm.sample_lot t "

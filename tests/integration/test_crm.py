@@ -458,6 +458,15 @@ def test_restrictions_refuse_calls_and_samples(world, ca):
     assert rep.post("/api/v1/calls", visit(nosee, channel="video")).status_code == 201
     r = problem(rep.post("/api/v1/calls", visit(prod, products=[a["cat"]["drug"]["id"]])), 422)
     assert fields_of(r) == {"products[0]"}
+    # The restricted product may not be sampled either (even when it is not among the products discussed),
+    # and nothing of the call is kept; another organisation's product is unknown here.
+    lot = lot_for(world, qty=5)
+    drop = {"product_id": a["cat"]["drug"]["id"], "lot_id": lot["id"], "quantity": 1}
+    r = problem(rep.post("/api/v1/calls", visit(prod, samples=[drop])), 422)
+    assert fields_of(r) == {"samples[0].product_id"} and "may not be sampled" in r["detail"]
+    assert rep.get(f"/api/v1/sample-lots/{lot['id']}").json()["on_hand"] == 5
+    r = problem(rep.post("/api/v1/calls", visit(prod, products=[world["B"]["cat"]["drug"]["id"]])), 422)
+    assert fields_of(r) == {"products[0]"} and "no such product" in r["detail"]
     # The account's own no-see preference refuses in-person visits too.
     shy = ca["vt"][6]
     rep.create("accounts", {"npi": shy, "no_see": True, "client_id": cid()})
