@@ -13,6 +13,7 @@
 #include "auth/handlers.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "db/listener.h"
 #include "db/migrate.h"
 #include "db/pool.h"
 #include "db/sql_error.h"
@@ -102,6 +103,15 @@ int RunServe(const core::Config& config) {
     });
 
     physicians::PhysicianService physician_service(pool, 20000);
+    // Cache invalidation from the database (migration 0036): new data versions and changed corrections, whoever
+    // made them (another server process, an ingest run).
+    db::PoolOptions listener_options = pool_options;
+    listener_options.application_name = "rounds-serve-listener";
+    db::Listener listener(
+        ioc, listener_options, {"rounds_data", "rounds_overrides"},
+        {[&physician_service](const db::Notification& n) { physician_service.OnNotification(n.channel); },
+         [&physician_service](bool listening) { physician_service.OnListening(listening); }});
+    listener.Start();
     metrics.AddCollector([&physician_service](std::string& out) {
         const auto& c = physician_service.Cache();
         out +=
@@ -192,6 +202,7 @@ int RunServe(const core::Config& config) {
     crm::CrmService crm_service(pool, config.storage_dir);
     crm_service.SetImportBodyLimit(static_cast<uint64_t>(config.import_body_limit_bytes));
     crm_service.SetCpuPool(&cpu_pool);
+    crm_service.SetOverridesChanged([&physician_service] { physician_service.OverridesChanged(); });
     // Targeting (markets, territories)
     markets::MarketService market_service(pool);
     territories::TerritoryService territory_service(pool, config.territory_sync_members);

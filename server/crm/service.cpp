@@ -1362,6 +1362,9 @@ asio::awaitable<Written> CrmService::DecideChangeRequest(const http::Principal& 
     co_await Audit(lease, scope, approve ? "crm.change_request.approve" : "crm.change_request.reject", "change_request",
                    id, std::string(cur.Get(0, 2)), w.json, std::nullopt, client);
     co_await tx.Commit();
+    if (approve && overrides_changed_) {
+        overrides_changed_();  // this process's caches first; the others hear it from the database (0036)
+    }
     co_return w;
 }
 

@@ -153,6 +153,8 @@ class CrmService {
     void SetImportBodyLimit(uint64_t bytes) { import_body_limit_ = bytes; }
     /// The pool XLSX exports are written on (required for them).
     void SetCpuPool(boost::asio::thread_pool* pool) { cpu_pool_ = pool; }
+    /// Called after a commit that changed approved physician corrections (the physician profile's caches).
+    void SetOverridesChanged(std::function<void()> hook) { overrides_changed_ = std::move(hook); }
     uint64_t ImportBodyLimit() const { return import_body_limit_; }
 
     db::Pool& Pool() { return pool_; }
@@ -212,6 +214,7 @@ class CrmService {
     std::string storage_dir_;
     uint64_t import_body_limit_ = uint64_t{1} << 30;
     boost::asio::thread_pool* cpu_pool_ = nullptr;
+    std::function<void()> overrides_changed_;
 };
 
 }  // namespace rounds::crm

@@ -437,4 +437,39 @@ asio::awaitable<Result> Lease::Command(std::string_view sql) {
     co_return co_await ReadResults(c, deadline);
 }
 
+namespace {
+
+void DrainNotifications(Connection& c, std::vector<Notification>& out) {
+    while (PGnotify* n = PQnotifies(c.pg)) {
+        out.push_back({n->relname != nullptr ? n->relname : "", n->extra != nullptr ? n->extra : ""});
+        PQfreemem(n);
+    }
+}
+
+}  // namespace
+
+asio::awaitable<std::vector<Notification>> Lease::WaitNotifications(std::chrono::milliseconds timeout) {
+    Connection& c = *conn_;
+    std::vector<Notification> out;
+    DrainNotifications(c, out);  // some may have come with the last command's results
+    if (!out.empty()) {
+        co_return out;
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(timeout);
+    auto result =
+        co_await (c.socket->async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable)) ||
+                  timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (result.index() == 1) {
+        co_return out;  // quiet: the caller decides whether to probe the connection
+    }
+    auto [ec] = std::get<0>(result);
+    if (ec || PQconsumeInput(c.pg) == 0 || PQstatus(c.pg) != CONNECTION_OK) {
+        c.broken = true;
+        throw Unavailable("the database connection was lost", ec ? ec.message() : Trimmed(PQerrorMessage(c.pg)));
+    }
+    DrainNotifications(c, out);
+    co_return out;
+}
+
 }  // namespace rounds::db

@@ -66,6 +66,12 @@ requires std::is_arithmetic_v<T> Param ToParam(T v) {
     return Param(std::to_string(v));
 }
 
+/// A PostgreSQL NOTIFY received on a connection that LISTENs.
+struct Notification {
+    std::string channel;
+    std::string payload;
+};
+
 class Pool;
 struct Connection;
 struct PoolImpl;
@@ -97,6 +103,9 @@ class Lease {
     }
     /// Runs an unprepared, parameterless command (BEGIN, COMMIT, SET LOCAL ...).
     boost::asio::awaitable<Result> Command(std::string_view sql);
+    /// After LISTEN on this connection: waits up to `timeout` for notifications and returns those that came
+    /// (none when the time ran out). Throws core::Error(kUnavailable) when the connection is lost.
+    boost::asio::awaitable<std::vector<Notification>> WaitNotifications(std::chrono::milliseconds timeout);
 
   private:
     // Shared, so a lease destroyed after the pool (a coroutine frame torn down with the io_context) is safe.

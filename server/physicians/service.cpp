@@ -66,10 +66,26 @@ std::string DoubleText(double v) {
 
 PhysicianService::PhysicianService(db::Pool& pool, size_t cache_entries) : pool_(pool), cache_(cache_entries) {}
 
+void PhysicianService::OnNotification(std::string_view channel) {
+    if (channel == "rounds_data") {
+        version_checked_ms_.store(0);  // the next request reads the new version
+    } else if (channel == "rounds_overrides") {
+        ++override_generation_;
+    }
+}
+
+void PhysicianService::OnListening(bool listening) {
+    // Notifications may have been missed while the listener was down: treat everything as changed.
+    listening_.store(listening);
+    ++override_generation_;
+    version_checked_ms_.store(0);
+}
+
 asio::awaitable<int64_t> PhysicianService::DataVersion() {
     int64_t now = NowMs();
     int64_t cached = data_version_.load();
-    if (cached >= 0 && now - version_checked_ms_.load() < 2000) {
+    const int64_t max_age_ms = listening_.load() ? 30'000 : 2'000;
+    if (cached >= 0 && now - version_checked_ms_.load() < max_age_ms) {
         co_return cached;
     }
     version_checked_ms_.store(now);
@@ -108,10 +124,16 @@ asio::awaitable<std::optional<std::shared_ptr<const std::string>>> PhysicianServ
 
 asio::awaitable<std::string> PhysicianService::OrgOverlay(const tenancy::Scope& scope, int64_t npi) {
     // Most physicians have no correction in an organisation: a per-user set of the NPIs that do, valid while the
-    // override counter is unchanged, answers those with one plain read instead of an RLS transaction.
-    auto lease = co_await pool_.Acquire();
-    db::Result e = co_await lease.Exec(sql::kOverrideEpoch);
-    const int64_t epoch = std::stoll(std::string(e.Get(0, 0)));
+    // override counter is unchanged, answers those without an RLS transaction. While listening for the database's
+    // notifications the set is valid for a local generation (negative keys) and the answer needs no database at
+    // all; otherwise for the counter read from the database (keys >= 0).
+    db::Lease lease;
+    int64_t epoch = -2 - override_generation_.load();
+    if (!listening_.load()) {
+        lease = co_await pool_.Acquire();
+        db::Result e = co_await lease.Exec(sql::kOverrideEpoch);
+        epoch = std::stoll(std::string(e.Get(0, 0)));
+    }
     bool known = false;
     {
         std::lock_guard lock(override_mu_);
@@ -122,6 +144,9 @@ asio::awaitable<std::string> PhysicianService::OrgOverlay(const tenancy::Scope& 
             }
             known = true;
         }
+    }
+    if (epoch < 0) {
+        lease = co_await pool_.Acquire();
     }
     auto tx = co_await tenancy::Begin(lease, scope);
     if (!known) {

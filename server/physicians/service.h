@@ -59,8 +59,17 @@ class PhysicianService {
     void SetSharedCache(redis::SharedCache* shared) { shared_ = shared; }
     const redis::SharedCache* Shared() const { return shared_; }
 
-    /// Highest succeeded load id, re-read at most every two seconds.
+    /// Highest succeeded load id, re-read at most every two seconds; while the process listens for the database's
+    /// change notifications, only after a `rounds_data` notification (and every 30 s as a safety net).
     boost::asio::awaitable<int64_t> DataVersion();
+    /// Change notifications (db::Listener, migration 0036): `rounds_data` (a new data version) and
+    /// `rounds_overrides` (corrections changed somewhere). While listening, the warm profile path asks the
+    /// database nothing; when not (connection lost), it reads the versions from the database as before.
+    void OnNotification(std::string_view channel);
+    void OnListening(bool listening);
+    /// Corrections were changed by this process (the CRM, right after its commit): forget the per-user sets now,
+    /// before the notification comes back.
+    void OverridesChanged() { ++override_generation_; }
     /// The profile JSON, or nullopt for an unknown NPI.
     boost::asio::awaitable<std::optional<std::shared_ptr<const std::string>>> Profile(int64_t npi);
     /// The caller's organisation's approved corrections to this physician still in force (a JSON object of
@@ -97,6 +106,8 @@ class PhysicianService {
     std::unordered_map<std::string, OverrideNpis> override_npis_;
     std::atomic<int64_t> data_version_{-1};
     std::atomic<int64_t> version_checked_ms_{0};
+    std::atomic<bool> listening_{false};
+    std::atomic<int64_t> override_generation_{0};  // bumped on every override notification or listener change
 };
 
 }  // namespace rounds::physicians

@@ -579,6 +579,47 @@ def test_change_request_approval_overlays_public_data_for_the_org_only(world, ca
     assert a["api"]["rep"].get(f"/api/v1/physicians/{npi}").json()["org_overrides"] == {}
 
 
+def test_an_approval_reaches_the_profile_cache_of_another_server_process(app_url, world, ca):
+    """Scale-out: a second `rounds serve` on the same database learns of a correction approved through the first
+    one by LISTEN/NOTIFY (migration 0036), without asking the database on each profile read; after its listening
+    connection is killed it falls back to reading the counter, then listens again."""
+    a = world["A"]
+    other = Server(app_url, *FAST)
+    try:
+        rep_other = Api(other, {**a["rep"], "token": token_for(other, a["rep"])})
+        npis = ca["vt"][1], ca["vt"][2]
+
+        def approve(npi):
+            phone = "802" + str(uuid.uuid4().int)[:7]
+            cr = a["api"]["rep"].create("change-requests", {"npi": npi, "kind": "wrong_phone",
+                                                            "proposed": {"practice_phone": phone}})
+            assert a["api"]["admin"].post(f"/api/v1/change-requests/{cr['id']}/approve").status_code == 200
+            return phone
+
+        def seen_on_other(npi, phone, seconds=10.0):
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                if rep_other.get(f"/api/v1/physicians/{npi}").json()["org_overrides"] == {"practice_phone": phone}:
+                    return True
+                time.sleep(0.05)
+            return False
+
+        # The other process reads first: it now remembers that the rep's organisation corrects neither NPI.
+        for npi in npis:
+            assert rep_other.get(f"/api/v1/physicians/{npi}").json()["org_overrides"] == {}
+        assert seen_on_other(npis[0], approve(npis[0]))
+        # Kill the other process's listening connection; a correction made meanwhile still shows there.
+        killed = sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                     "WHERE application_name = 'rounds-serve-listener' AND pid <> pg_backend_pid()")
+        assert int(killed) >= 2  # both server processes listen
+        assert seen_on_other(npis[1], approve(npis[1]))
+        time.sleep(1.0)  # reconnected by now (backoff 250 ms)
+        listening = sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rounds-serve-listener'")
+        assert int(listening) >= 2
+    finally:
+        other.stop()
+
+
 def test_exports_are_exactly_the_filtered_list_and_audited(world, ca):
     a = world["A"]
     rep2 = a["api"]["rep2"]
