@@ -22,7 +22,8 @@ export function ProfilePage() {
   // The sections below the first screen are added one at a time after the first paint, each in its own task
   // (render, then the browser's layout of just that section), so drawing the charts is never one long task that
   // keeps the page from answering taps; the header, locations and specialties render at once.
-  const shown = useStagedReveal(LATER_SECTIONS.length, query.data?.profile);
+  // Keyed by the NPI, so a refetch that changes the data does not hide the lower sections again.
+  const shown = useStagedReveal(LATER_SECTIONS.length, query.data ? npi : undefined);
 
   useEffect(() => {
     if (query.data) document.title = `${query.data.profile.displayName} · Rounds`;
