@@ -12,6 +12,8 @@ export default defineConfig({
   build: {
     target: 'es2020',
     sourcemap: false,
+    // dist/.vite/manifest.json: scripts/postbuild.mjs reads the profile chunk's files from it (and removes it).
+    manifest: true,
     // Leaflet and the charts are split out by dynamic import(); this keeps the vendor chunk stable.
     rollupOptions: {
       output: {

@@ -2,7 +2,7 @@
 // next to every compressible file (rounds serve sends it when the client accepts gzip), (3) prints
 // the size of the JavaScript the first page loads, gzip, and fails above the 200 kB budget.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -15,6 +15,37 @@ function walk(dir) {
     return statSync(p).isDirectory() ? walk(p) : [p];
   });
 }
+
+// 0. The profile screen's chunks (its dynamic import and what it imports, less what index.html loads
+// anyway), from Vite's manifest, into index.html's early script: a profile opened from a link or a
+// bookmark fetches them alongside the entry instead of after the entry has run. The manifest itself
+// is not served.
+const manifestPath = join(DIST, '.vite', 'manifest.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+rmSync(join(DIST, '.vite'), { recursive: true });
+const indexPath = join(DIST, 'index.html');
+const entryHtml = readFileSync(indexPath, 'utf8');
+const PROFILE_SRC = 'src/features/profile/index.ts';
+const profileKey = Object.keys(manifest).find((k) => manifest[k].src === PROFILE_SRC);
+if (!profileKey || !entryHtml.includes("'__ROUNDS_PROFILE_CHUNKS__'")) {
+  console.error(`postbuild: no chunk for ${PROFILE_SRC} or no placeholder in index.html`);
+  process.exit(1);
+}
+const profileChunks = [];
+const visit = (key) => {
+  const file = `/${manifest[key].file}`;
+  if (profileChunks.includes(file) || entryHtml.includes(`"${file}"`)) return;
+  profileChunks.push(file);
+  for (const dep of manifest[key].imports ?? []) visit(dep);
+};
+visit(profileKey);
+writeFileSync(
+  indexPath,
+  entryHtml.replace(
+    "['__ROUNDS_PROFILE_CHUNKS__']",
+    JSON.stringify(profileChunks).replaceAll('"', "'"),
+  ),
+);
 
 const files = walk(DIST)
   .filter((f) => !f.endsWith('.gz'))
@@ -57,13 +88,21 @@ for (const f of initial) {
   total += gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+console.log(`postbuild: profile chunks preloaded from index.html: ${profileChunks.join(', ')}`);
 console.log(
   `postbuild: sw.js version ${version}, ${precache.length} files precached, ${gzCount} .gz files`,
 );
 console.log(
   `postbuild: initial JavaScript ${kb(total)} gzip (${initial.join(', ')}); budget ${kb(BUDGET)}`,
 );
-if (total > BUDGET) {
-  console.error('postbuild: initial JavaScript is over budget');
+let profileTotal = total;
+for (const f of profileChunks) {
+  profileTotal += gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length;
+}
+console.log(
+  `postbuild: a profile opened from a link loads ${kb(profileTotal)} gzip of JavaScript (with its preloaded chunks)`,
+);
+if (profileTotal > BUDGET) {
+  console.error('postbuild: initial JavaScript (or with the profile chunks) is over budget');
   process.exit(1);
 }

@@ -1,21 +1,46 @@
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const moneyShort = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  notation: 'compact',
-  maximumFractionDigits: 1,
-});
-const count = new Intl.NumberFormat('en-US');
+// Numbers and dates are formatted by hand (US English) rather than with Intl: building an Intl formatter
+// loads locale data and costs several milliseconds of main-thread time each on a throttled phone, and the
+// profile shows dozens of amounts and dates as it opens. The output is what Intl's en-US formats give
+// (format.test.ts compares them).
 
-/** Integer cents (the API's money) as dollars. */
-export function formatMoney(cents: number | null | undefined, short = false): string {
-  if (cents === null || cents === undefined) return '—';
-  return (short ? moneyShort : money).format(cents / 100);
+/** '1234567' as '1,234,567' (digits only). */
+function group(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+const COMPACT = ['', 'K', 'M', 'B', 'T'];
+
+/** Integer cents (the API's money) as dollars; `short` is compact with one decimal ('$1.2K'). */
+export function formatMoney(cents: number | null | undefined, short = false): string {
+  if (cents === null || cents === undefined) return '—';
+  const sign = cents < 0 || Object.is(cents, -0) ? '-' : '';
+  const abs = Math.round(Math.abs(cents));
+  if (!short) {
+    const dollars = Math.floor(abs / 100);
+    return `${sign}$${group(String(dollars))}.${String(abs % 100).padStart(2, '0')}`;
+  }
+  // Tenths of the unit (dollars, thousands, ...): the first unit that stays under 1000.0, up to trillions.
+  let unit = 0;
+  let tenths = Math.round(abs / 10);
+  while (tenths >= 10000 && unit < COMPACT.length - 1) {
+    unit += 1;
+    tenths = Math.round(abs / 10 ** (3 * unit + 1));
+  }
+  const whole = Math.floor(tenths / 10);
+  return `${sign}$${group(String(whole))}.${tenths % 10}${COMPACT[unit]}`;
+}
+
+/** A count with thousands separators (up to three decimals, as Intl shows them). */
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined) return 'suppressed';
-  return count.format(n);
+  const sign = n < 0 || Object.is(n, -0) ? '-' : '';
+  if (Number.isInteger(n)) return `${sign}${group(String(Math.abs(n)))}`;
+  const thousandths = Math.round(Math.abs(n) * 1000);
+  const whole = Math.floor(thousandths / 1000);
+  const fraction = String(thousandths % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
+  return `${sign}${group(String(whole))}${fraction ? `.${fraction}` : ''}`;
 }
 
 const METERS_PER_MILE = 1609.344;
@@ -26,7 +51,9 @@ export function formatDistance(meters: number | null | undefined): string {
   return miles < 10 ? `${miles.toFixed(1)} mi` : `${Math.round(miles)} mi`;
 }
 
-/** '2026-11-24T13:09:46Z' or '2026-11-24' as 'Nov 24, 2026'. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** '2026-11-24T13:09:46Z' or '2026-11-24' as 'Nov 24, 2026' (the UTC date). */
 export function formatDate(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const d =
@@ -34,12 +61,7 @@ export function formatDate(value: string | number | null | undefined): string {
       ? new Date(value)
       : new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(d.getTime())) return String(value);
-  return d.toLocaleDateString('en-US', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
 }
 
 export function formatDateTime(ms: number): string {

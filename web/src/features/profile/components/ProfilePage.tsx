@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ErrorNotice } from '../../../components/Status';
 import { ApiError } from '../../../lib/api/problem';
@@ -19,10 +19,11 @@ export function ProfilePage() {
   const { npi = '' } = useParams();
   const query = useProfile(npi);
   const main = useRef<HTMLElement>(null);
-  // The sections below the first screen render in a second, interruptible pass (React yields to the browser
-  // every few milliseconds in it), so drawing the charts is never one long task that keeps the page from
-  // answering taps; the header, locations and specialties render at once.
-  const later = useDeferredValue(query.data);
+  // The sections below the first screen are added one at a time after the first paint, each in its own task
+  // (render, then the browser's layout of just that section), so drawing the charts is never one long task that
+  // keeps the page from answering taps; the header, locations and specialties render at once.
+  // Keyed by the NPI, so a refetch that changes the data does not hide the lower sections again.
+  const shown = useStagedReveal(LATER_SECTIONS.length, query.data ? npi : undefined);
 
   useEffect(() => {
     if (query.data) document.title = `${query.data.profile.displayName} · Rounds`;
@@ -69,14 +70,10 @@ export function ProfilePage() {
       <LocationsSection profile={profile} />
       <SpecialtiesSection profile={profile} />
       <EnrollmentSection profile={profile} />
-      {later?.profile === profile ? (
-        <>
-          <AffiliationsSection profile={profile} />
-          <PartBSection profile={profile} />
-          <PartDSection profile={profile} />
-          <PaymentsSection profile={profile} />
-        </>
-      ) : (
+      {LATER_SECTIONS.slice(0, shown).map((LaterSection, i) => (
+        <LaterSection key={i} profile={profile} />
+      ))}
+      {shown < LATER_SECTIONS.length && (
         <div
           className="card skeleton-block"
           role="status"
@@ -85,4 +82,37 @@ export function ProfilePage() {
       )}
     </main>
   );
+}
+
+const LATER_SECTIONS = [AffiliationsSection, PartBSection, PartDSection, PaymentsSection];
+
+/**
+ * How many of `total` later parts to show for `key`: none at first, then one more after each drawn frame, in
+ * a task of its own (a new `key` starts again from none).
+ */
+function useStagedReveal(total: number, key: unknown): number {
+  const [state, setState] = useState({ key, shown: 0 });
+  const shown = state.key === key ? state.shown : 0;
+  useEffect(() => {
+    if (key === undefined || shown >= total) return;
+    // After the next frame has been drawn (a task of its own), or after 100 ms where frames are not drawn
+    // (a tab in the background).
+    let afterFrame = 0;
+    const next = () => {
+      window.clearTimeout(fallback);
+      window.clearTimeout(afterFrame);
+      window.cancelAnimationFrame(frame);
+      setState({ key, shown: shown + 1 });
+    };
+    const frame = window.requestAnimationFrame(() => {
+      afterFrame = window.setTimeout(next, 0);
+    });
+    const fallback = window.setTimeout(next, 100);
+    return () => {
+      window.cancelAnimationFrame(frame);
+      window.clearTimeout(afterFrame);
+      window.clearTimeout(fallback);
+    };
+  }, [key, shown, total]);
+  return shown;
 }
