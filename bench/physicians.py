@@ -3,6 +3,8 @@
 endpoint on the same database. Called by bench/physicians.sh (which builds, starts PostgreSQL and exports the
 ROUNDS_SCRIPT_* variables).
 
+Extra `rounds serve` arguments: BENCH_SERVE_ARGS (e.g. "--db-listen false" for an A/B of one setting).
+
 Scenarios (each at every --connections value, --seconds long):
   profile-cold   GET /physicians/{npi} over many distinct NPIs, server restarted first (every request a miss)
   profile-warm   the same over 500 NPIs (in-process cache hits after the first pass)
@@ -56,6 +58,8 @@ def load(n, db, datasets):
             psql(owner, "SELECT count(*) FROM pg_tables WHERE schemaname = 'bench' AND tablename = 'loaded'",
                  check=False) == "1":
         print(f"bench: reusing the loaded database {db}")
+        subprocess.run([BIN, "migrate", "--database-url", owner, "--log-level", "warn"], check=True,
+                       stdout=subprocess.DEVNULL)  # migrations added since it was loaded
         return
     psql(SUPER, f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     psql(SUPER, f"CREATE DATABASE {db} OWNER rounds_owner TEMPLATE rounds_template")
@@ -127,7 +131,8 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "serve", "--database-url", db_url(APP, db), "--http-addr", "127.0.0.1", "--http-port",
              str(self.port), "--log-level", "warn", "--db-pool-size", str(POOL), "--rate-limit-per-second", "100000",
-             "--rate-limit-burst", "1000000", "--jwt-key-file", os.path.join(REPO, ".rounds/bench-jwt.key")],
+             "--rate-limit-burst", "1000000", "--jwt-key-file", os.path.join(REPO, ".rounds/bench-jwt.key")]
+            + os.environ.get("BENCH_SERVE_ARGS", "").split(),
             stdout=subprocess.DEVNULL, stderr=self.err)
         for _ in range(200):
             try:

@@ -111,7 +111,9 @@ int RunServe(const core::Config& config) {
         ioc, listener_options, {"rounds_data", "rounds_overrides"},
         {[&physician_service](const db::Notification& n) { physician_service.OnNotification(n.channel); },
          [&physician_service](bool listening) { physician_service.OnListening(listening); }});
-    listener.Start();
+    if (config.db_listen) {
+        listener.Start();
+    }
     metrics.AddCollector([&physician_service](std::string& out) {
         const auto& c = physician_service.Cache();
         out +=

@@ -119,6 +119,10 @@ std::vector<SettingDef> BuildSettings() {
     s.push_back(IntSetting("db-statement-timeout-ms", "ROUNDS_DB_STATEMENT_TIMEOUT_MS",
                            &Config::db_statement_timeout_ms, 10, 3600000, "milliseconds",
                            "PostgreSQL statement_timeout of the server's connections."));
+    s.push_back(BoolSetting("db-listen", "ROUNDS_DB_LISTEN", &Config::db_listen,
+                            "Keep one extra connection that LISTENs for cache invalidations (new data release, "
+                            "changed corrections); off behind a pooler in transaction mode (then versions are "
+                            "read from the database per request)."));
     {
         SettingDef d = StringSetting("http-addr", "ROUNDS_HTTP_ADDR", &Config::http_addr, true,
                                      "Address `serve` listens on (IPv4 or IPv6 literal).");

@@ -20,6 +20,7 @@ struct Config {
     int db_pool_wait_ms = 2000;
     int db_connect_timeout_ms = 3000;
     int db_statement_timeout_ms = 5000;
+    bool db_listen = true;
     // HTTP
     std::string http_addr = "127.0.0.1";
     int http_port = 8080;
