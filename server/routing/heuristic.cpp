@@ -1169,4 +1169,73 @@ std::vector<std::int32_t> SolveHeuristicOrder(const Instance& instance, const He
     return search.Run(iterations);
 }
 
+namespace {
+
+// Strict feasibility of start -> order -> end by direct simulation (the reference for Route::Feasible).
+bool SimulateStrict(const Instance& in, const std::vector<std::int32_t>& order) {
+    Ticks time = in.DayStart();
+    std::int32_t prev = in.Start();
+    for (std::int32_t u : order) {
+        const Arrival a = in.Arrive(u, time + in.Travel(prev, u), false);
+        if (!a.ok) {
+            return false;
+        }
+        time = a.start + in.Service(u);
+        prev = u;
+    }
+    const Ticks end = in.Closed() ? time + in.Travel(prev, in.End()) : time;
+    return end <= in.DayEnd();
+}
+
+}  // namespace
+
+std::int32_t CountFeasibilityMismatches(const Instance& instance, const std::vector<std::int32_t>& order,
+                                        std::uint64_t seed, std::int32_t trials) {
+    Route r(instance);
+    r.seq = order;
+    r.Update();
+    if (!r.NoLateness()) {
+        return -1;
+    }
+    std::vector<std::int32_t> unserved;
+    std::vector<bool> in_route(static_cast<std::size_t>(instance.NodeCount()), false);
+    for (std::int32_t u : order) {
+        in_route[static_cast<std::size_t>(u)] = true;
+    }
+    for (std::int32_t u : instance.Stops()) {
+        if (!in_route[static_cast<std::size_t>(u)]) {
+            unserved.push_back(u);
+        }
+    }
+    Rng rng(seed);
+    std::int32_t mismatches = 0;
+    const std::int32_t m = r.Size();
+    std::vector<std::int32_t> middle;
+    for (std::int32_t t = 0; t < trials; ++t) {
+        // A random neighbour old[0, from) + middle + old[resume, m): the removals, insertions, replacements and
+        // reorderings the moves produce (middle = a shuffled run of old stops plus, sometimes, unserved ones).
+        const std::int32_t from = rng.Below(m + 1);
+        const std::int32_t resume = from + rng.Below(std::min(m - from, 4) + 1);
+        middle.assign(order.begin() + from, order.begin() + resume);
+        for (std::size_t i = middle.size(); i > 1; --i) {
+            std::swap(middle[i - 1], middle[static_cast<std::size_t>(rng.Below(static_cast<std::int32_t>(i)))]);
+        }
+        if (!middle.empty() && rng.Below(3) == 0) {
+            middle.erase(middle.begin() + rng.Below(static_cast<std::int32_t>(middle.size())));
+        }
+        for (std::int32_t k = rng.Below(3); k > 0 && !unserved.empty(); --k) {
+            const std::int32_t u =
+                unserved[static_cast<std::size_t>(rng.Below(static_cast<std::int32_t>(unserved.size())))];
+            if (std::find(middle.begin(), middle.end(), u) == middle.end()) {
+                middle.insert(middle.begin() + rng.Below(static_cast<std::int32_t>(middle.size()) + 1), u);
+            }
+        }
+        std::vector<std::int32_t> full(order.begin(), order.begin() + from);
+        full.insert(full.end(), middle.begin(), middle.end());
+        full.insert(full.end(), order.begin() + resume, order.end());
+        mismatches += r.Feasible(from, middle, resume) != SimulateStrict(instance, full) ? 1 : 0;
+    }
+    return mismatches;
+}
+
 }  // namespace rounds::routing::internal
