@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
                              "Stop after this many rounds without a new best (0 = never)");
     bench_routes->add_option("--reference-factor", routes_options.reference_factor,
                              "Effort of the reference run as a multiple (0: skip it)");
+    bench_routes->add_option("--sizes", routes_options.sizes, "Stops per instance (comma-separated)")->delimiter(',');
+    int64_t routes_ms = 300;
+    bench_routes->add_option("--time-limit-ms", routes_ms, "Per-solve time limit of the measured run");
+    bench_routes->add_flag("--per-instance", routes_options.per_instance, "Also print one line per instance");
     auto* bench_tsptw = bench->add_subcommand("tsptw", "Route optimiser on the published TSPTW instances.");
     rounds::routing::TsptwBenchOptions tsptw_options;
     std::string tsptw_dir = std::string(ROUNDS_DEFAULT_SHARED_DIR) + "/data/tsptw";
@@ -214,6 +218,7 @@ int main(int argc, char** argv) {
             return 2;
         }
         if (bench_routes->parsed()) {
+            routes_options.time_limit = std::chrono::milliseconds(routes_ms);
             return rounds::routing::RunRoutesBench(routes_options, std::cout);
         }
         if (bench_tsptw->parsed()) {

@@ -186,8 +186,8 @@ Computed Compute(const RoutePlanSettings& settings, const OptimizeInput& in, con
     }
     routing::SolveOptions options;
     options.time_limit = settings.time_limit;
-    options.max_iterations = 2000;
-    options.stall_iterations = 150;
+    options.max_iterations = routing::kPlannerMaxIterations;
+    options.stall_iterations = routing::kPlannerStallIterations;
     c.solution = routing::Solve(p, options);
     c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return c;

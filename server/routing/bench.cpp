@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <numbers>
 #include <numeric>
@@ -103,20 +104,48 @@ double Max(const std::vector<double>& values) {
     return values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
 }
 
-// Gap of `got` against `ref`: travel gap in % when both serve as many stops, else counted as fewer served.
+// Gap of `got` against `ref` for the lexicographic objective (prize served first, then travel), one value per
+// instance, none dropped:
+//  - both serve the same total prize: the travel gap, 100 x (travel - ref travel) / ref travel;
+//  - `got` serves less (more) prize: the prize gap, 100 x (ref prize - prize) / ref prize, positive (negative).
+// With prize 1 per stop, one stop fewer of 20 is a 5 % gap. Also kept apart: how many instances serve less /
+// more, and the travel gaps of the instances serving the same.
 struct GapStats {
     std::vector<double> gaps;
+    std::vector<double> travel_gaps;
     std::int32_t fewer_served = 0;
+    std::int32_t more_served = 0;
 
-    void Add(const Solution& got, const Solution& ref) {
-        if (got.visits.size() < ref.visits.size()) {
-            ++fewer_served;
-        } else if (got.visits.size() == ref.visits.size()) {
-            const double base = std::max<double>(1.0, static_cast<double>(ref.total_travel));
-            gaps.push_back(100.0 * static_cast<double>(got.total_travel - ref.total_travel) / base);
+    static std::int64_t Prize(const Problem& p, const Solution& s) {
+        std::int64_t total = 0;
+        for (const Visit& v : s.visits) {
+            total += p.stops[static_cast<std::size_t>(v.node)].prize;
         }
+        return total;
+    }
+
+    void Add(const Problem& p, const Solution& got, const Solution& ref) {
+        const std::int64_t prize = Prize(p, got);
+        const std::int64_t ref_prize = Prize(p, ref);
+        if (prize != ref_prize) {
+            (prize < ref_prize ? fewer_served : more_served) += 1;
+            gaps.push_back(100.0 * static_cast<double>(ref_prize - prize) /
+                           static_cast<double>(std::max<std::int64_t>(1, ref_prize)));
+            return;
+        }
+        const double base = std::max<double>(1.0, static_cast<double>(ref.total_travel));
+        const double travel = 100.0 * static_cast<double>(got.total_travel - ref.total_travel) / base;
+        gaps.push_back(travel);
+        travel_gaps.push_back(travel);
     }
 };
+
+// CPU time of this thread in ms (per-instance lines: less sensitive to a loaded machine than wall time).
+double ThreadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 double ElapsedMs(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
@@ -138,12 +167,14 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
     }
     int status = 0;
     char line[512];
-    std::snprintf(line, sizeof(line), "%6s %-8s %4s %9s %9s %7s %9s %9s %6s %9s %9s %6s %9s\n", "stops", "windows", "K",
-                  "p50_ms", "p99_ms", "served", "gapref%", "maxref%", "fewer", "gapopt%", "maxopt%", "fewer",
-                  "exact_ms");
+    std::snprintf(line, sizeof(line), "%6s %-7s %3s %8s %8s %6s %6s | %7s %7s %5s %4s %7s | %7s %7s %5s %8s\n", "stops",
+                  "windows", "K", "p50_ms", "p99_ms", "rounds", "served", "gap%", "max%", "fewer", "more", "trav%",
+                  "gapopt%", "maxopt%", "fewer", "exact_ms");
     out << line;
     std::string json = "{\"bench\":\"routes\",\"seed\":" + std::to_string(options.seed) +
                        ",\"max_iterations\":" + std::to_string(options.max_iterations) +
+                       ",\"stall_iterations\":" + std::to_string(options.stall_iterations) +
+                       ",\"time_limit_ms\":" + std::to_string(options.time_limit.count()) +
                        ",\"reference_factor\":" + std::to_string(options.reference_factor) + ",\"results\":[";
     bool first_json = true;
     for (std::int32_t size : options.sizes) {
@@ -152,6 +183,7 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
             std::vector<double> times;
             std::vector<double> exact_times;
             std::vector<double> served;
+            std::vector<double> rounds;
             GapStats vs_reference;
             GapStats vs_optimum;
             for (std::int32_t k = 0; k < options.instances; ++k) {
@@ -163,18 +195,38 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
                 solve.max_iterations = options.max_iterations;
                 solve.stall_iterations = options.stall_iterations;
                 const auto started = std::chrono::steady_clock::now();
+                const double cpu_started = ThreadCpuMs();
                 const Solution solution = Solve(problem, solve);
                 times.push_back(ElapsedMs(started));
+                const double cpu_ms = ThreadCpuMs() - cpu_started;
                 served.push_back(static_cast<double>(solution.visits.size()));
+                rounds.push_back(static_cast<double>(solution.iterations));
                 if (BreaksWindows(solution)) {
                     status = 1;
                 }
                 if (options.reference_factor > 0) {
                     SolveOptions longer = solve;
                     longer.time_limit *= options.reference_factor;
-                    longer.max_iterations *= options.reference_factor;
+                    longer.max_iterations = options.reference_factor * std::max<std::int64_t>(100, solution.iterations);
                     longer.stall_iterations = 0;
-                    vs_reference.Add(solution, Solve(problem, longer));
+                    const Solution reference = Solve(problem, longer);
+                    vs_reference.Add(problem, solution, reference);
+                    if (options.per_instance) {
+                        std::snprintf(line, sizeof(line), "  ref %d %s %d served %zu prize %lld travel %.1f\n", size,
+                                      windows ? "yes" : "no", k, reference.visits.size(),
+                                      static_cast<long long>(GapStats::Prize(problem, reference)),
+                                      SecondsFromTicks(reference.total_travel));
+                        out << line;
+                    }
+                }
+                if (options.per_instance) {
+                    std::snprintf(line, sizeof(line),
+                                  "  run %d %s %d served %zu prize %lld travel %.1f ms %.2f cpu %.2f rounds %lld\n",
+                                  size, windows ? "yes" : "no", k, solution.visits.size(),
+                                  static_cast<long long>(GapStats::Prize(problem, solution)),
+                                  SecondsFromTicks(solution.total_travel), times.back(), cpu_ms,
+                                  static_cast<long long>(solution.iterations));
+                    out << line;
                 }
                 if (size <= options.exact_max_stops && size <= kExactHardMaxStops) {
                     SolveOptions exact = solve;
@@ -182,32 +234,38 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
                     const auto exact_started = std::chrono::steady_clock::now();
                     const Solution optimum = Solve(problem, exact);
                     exact_times.push_back(ElapsedMs(exact_started));
-                    vs_optimum.Add(solution, optimum);
+                    vs_optimum.Add(problem, solution, optimum);
                 }
             }
             const bool has_ref = options.reference_factor > 0;
             const bool has_opt = !exact_times.empty();
             auto cell = [](bool present, const std::string& text) { return present ? text : std::string("-"); };
-            std::snprintf(line, sizeof(line), "%6d %-8s %4d %9.2f %9.2f %7.1f %9s %9s %6s %9s %9s %6s %9s\n", size,
-                          windows ? "yes" : "no", options.instances, Percentile(times, 0.5), Percentile(times, 0.99),
-                          Mean(served), cell(has_ref, Format("%.3f", Mean(vs_reference.gaps))).c_str(),
-                          cell(has_ref, Format("%.3f", Max(vs_reference.gaps))).c_str(),
-                          cell(has_ref, std::to_string(vs_reference.fewer_served)).c_str(),
-                          cell(has_opt, Format("%.3f", Mean(vs_optimum.gaps))).c_str(),
-                          cell(has_opt, Format("%.3f", Max(vs_optimum.gaps))).c_str(),
-                          cell(has_opt, std::to_string(vs_optimum.fewer_served)).c_str(),
-                          cell(has_opt, Format("%.2f", Percentile(exact_times, 0.5))).c_str());
+            std::snprintf(
+                line, sizeof(line), "%6d %-7s %3d %8.2f %8.2f %6.0f %6.1f | %7s %7s %5s %4s %7s | %7s %7s %5s %8s\n",
+                size, windows ? "yes" : "no", options.instances, Percentile(times, 0.5), Percentile(times, 0.99),
+                Mean(rounds), Mean(served), cell(has_ref, Format("%.3f", Mean(vs_reference.gaps))).c_str(),
+                cell(has_ref, Format("%.3f", Max(vs_reference.gaps))).c_str(),
+                cell(has_ref, std::to_string(vs_reference.fewer_served)).c_str(),
+                cell(has_ref, std::to_string(vs_reference.more_served)).c_str(),
+                cell(has_ref && !vs_reference.travel_gaps.empty(), Format("%.3f", Mean(vs_reference.travel_gaps)))
+                    .c_str(),
+                cell(has_opt, Format("%.3f", Mean(vs_optimum.gaps))).c_str(),
+                cell(has_opt, Format("%.3f", Max(vs_optimum.gaps))).c_str(),
+                cell(has_opt, std::to_string(vs_optimum.fewer_served)).c_str(),
+                cell(has_opt, Format("%.2f", Percentile(exact_times, 0.5))).c_str());
             out << line;
-            json += std::string(first_json ? "" : ",") + "{\"stops\":" + std::to_string(size) +
-                    ",\"windows\":" + (windows ? "true" : "false") +
-                    ",\"instances\":" + std::to_string(options.instances) +
-                    ",\"p50_ms\":" + Format("%.3f", Percentile(times, 0.5)) +
-                    ",\"p99_ms\":" + Format("%.3f", Percentile(times, 0.99)) +
-                    ",\"served_mean\":" + Format("%.2f", Mean(served));
+            json +=
+                std::string(first_json ? "" : ",") + "{\"stops\":" + std::to_string(size) +
+                ",\"windows\":" + (windows ? "true" : "false") + ",\"instances\":" + std::to_string(options.instances) +
+                ",\"p50_ms\":" + Format("%.3f", Percentile(times, 0.5)) +
+                ",\"p99_ms\":" + Format("%.3f", Percentile(times, 0.99)) +
+                ",\"rounds_mean\":" + Format("%.1f", Mean(rounds)) + ",\"served_mean\":" + Format("%.2f", Mean(served));
             if (has_ref) {
                 json += ",\"gap_ref_mean_pct\":" + Format("%.4f", Mean(vs_reference.gaps)) +
                         ",\"gap_ref_max_pct\":" + Format("%.4f", Max(vs_reference.gaps)) +
-                        ",\"fewer_served_than_ref\":" + std::to_string(vs_reference.fewer_served);
+                        ",\"fewer_served_than_ref\":" + std::to_string(vs_reference.fewer_served) +
+                        ",\"more_served_than_ref\":" + std::to_string(vs_reference.more_served) +
+                        ",\"travel_gap_ref_mean_pct\":" + Format("%.4f", Mean(vs_reference.travel_gaps));
             }
             if (has_opt) {
                 json += ",\"gap_opt_mean_pct\":" + Format("%.4f", Mean(vs_optimum.gaps)) +

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "routing/solver.h"
+
 namespace rounds::routing {
 
 /// Settings of `rounds bench routes`: seeded random days of a sales rep in a ~30 km metro area.
@@ -16,15 +18,19 @@ struct RoutesBenchOptions {
     /// Instances per (size, scenario); the two scenarios are "no windows" and "office hours + appointments".
     std::int32_t instances = 10;
     std::uint64_t seed = 42;
-    /// Per-solve limits of the measured run (the iteration limit normally ends it first, keeping it
-    /// deterministic).
+    /// Per-solve limits of the measured run: by default those of the route planner's API (ROUNDS_ROUTE_TIME_LIMIT_MS
+    /// default, kPlannerMaxIterations, kPlannerStallIterations). The convergence or iteration limit normally ends
+    /// the search first, keeping it deterministic.
     std::chrono::milliseconds time_limit{300};
-    std::int64_t max_iterations = 200;
+    std::int64_t max_iterations = kPlannerMaxIterations;
     /// Convergence stop of the measured run (SolveOptions::stall_iterations; the reference run never stops
     /// early).
-    std::int64_t stall_iterations = 100;
-    /// The reference run uses reference_factor x both limits; 0 disables it (much faster benchmark).
+    std::int64_t stall_iterations = kPlannerStallIterations;
+    /// The reference run gets reference_factor x the rounds the measured run actually ran (at least
+    /// reference_factor x 100) and x its time limit, without convergence stop; 0 disables it.
     std::int32_t reference_factor = 100;
+    /// Print one line per instance (served, prize, travel, time, rounds; and the reference's) before each row.
+    bool per_instance = false;
     /// Also solve sizes <= this exactly and report the gap to the optimum.
     std::int32_t exact_max_stops = 12;
 };

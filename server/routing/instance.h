@@ -133,4 +133,11 @@ struct HeuristicSettings {
 std::vector<std::int32_t> SolveHeuristicOrder(const Instance& instance, const HeuristicSettings& settings,
                                               std::int64_t& iterations);
 
+/// Test hook: for `trials` random neighbours of the lateness-free route `order` (a run of 0-4 stops replaced by
+/// a shuffled subset of it plus up to two unserved stops: the shape of every strict move and of the insertions
+/// of the recreate), how often the O(1)-per-stop feasibility check the moves use disagrees with simulating the
+/// whole neighbour. -1 if `order` itself is late.
+std::int32_t CountFeasibilityMismatches(const Instance& instance, const std::vector<std::int32_t>& order,
+                                        std::uint64_t seed, std::int32_t trials);
+
 }  // namespace rounds::routing::internal

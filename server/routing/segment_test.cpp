@@ -230,3 +230,78 @@ TEST(SegmentTest, WarpRepairedSolutionsAreFeasible) {
 
 }  // namespace
 }  // namespace rounds::routing::internal
+
+namespace rounds::routing::internal {
+namespace {
+
+// Over-full random days with office-hour-like pairs of windows (and some without), the shape the selection
+// search works on: a served subset, many stops left out.
+Problem RandomOverFullDay(std::uint64_t seed, std::int32_t stops, bool closed) {
+    Lcg rng(seed);
+    Problem p;
+    p.node_count = stops + 1;
+    std::vector<std::pair<std::int64_t, std::int64_t>> xy;
+    for (std::int32_t i = 0; i <= stops; ++i) {
+        xy.emplace_back(rng.Between(0, 40), rng.Between(0, 40));
+    }
+    for (const auto& [xi, yi] : xy) {
+        for (const auto& [xj, yj] : xy) {
+            p.travel.push_back((std::abs(xi - xj) + std::abs(yi - yj)) * 60 * kTicksPerSecond);
+        }
+    }
+    p.stops.resize(static_cast<std::size_t>(p.node_count));
+    p.start = 0;
+    if (closed) {
+        p.end = 0;
+    }
+    p.day_start = 0;
+    p.day_end = 480 * 60 * kTicksPerSecond;
+    for (std::int32_t i = 1; i <= stops; ++i) {
+        Stop& s = p.stops[static_cast<std::size_t>(i)];
+        s.service = rng.Between(10, 30) * 60 * kTicksPerSecond;
+        const std::int64_t kind = rng.Between(0, 3);
+        if (kind == 0) {
+            s.windows = {{60 * 60 * kTicksPerSecond, 200 * 60 * kTicksPerSecond},
+                         {300 * 60 * kTicksPerSecond, 420 * 60 * kTicksPerSecond}};
+        } else if (kind == 1) {
+            const Ticks a = rng.Between(0, 440) * 60 * kTicksPerSecond;
+            s.windows = {{a, a + 30 * 60 * kTicksPerSecond}};
+        }
+    }
+    return p;
+}
+
+// The strict moves, the insertions of unserved stops and the selection recreate decide feasibility from the
+// per-position departure / latest-arrival data in O(|middle|); on random neighbours of solved routes (one and
+// several windows, open and closed, over-full and TSPTW-like) that must agree with simulating the whole route.
+TEST(RouteFeasibilityTest, FastCheckEqualsFullSimulation) {
+    std::int32_t routes = 0;
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        for (bool closed : {true, false}) {
+            for (bool over_full : {true, false}) {
+                const Problem p =
+                    over_full ? RandomOverFullDay(seed, 40, closed) : RandomSingleWindow(seed, 25, closed);
+                SolveOptions options;
+                options.method = SolverMethod::kHeuristic;
+                options.time_limit = std::chrono::milliseconds(0);
+                options.max_iterations = 10;
+                const Solution s = Solve(p, options);
+                std::vector<std::int32_t> order;
+                for (const Visit& v : s.visits) {
+                    order.push_back(v.node);
+                }
+                const Instance instance(p, /*allow_lateness=*/false);
+                EXPECT_EQ(CountFeasibilityMismatches(instance, order, seed, 3000), 0)
+                    << "seed " << seed << " closed " << closed << " over-full " << over_full;
+                routes += order.empty() ? 0 : 1;
+                if (over_full) {
+                    EXPECT_FALSE(s.unserved.empty()) << "seed " << seed;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(routes, 24);
+}
+
+}  // namespace
+}  // namespace rounds::routing::internal

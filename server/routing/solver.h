@@ -22,6 +22,11 @@ enum class SolverMethod : std::uint8_t {
 /// Upper bound for the exact solver (memory grows as 2^n * n labels).
 inline constexpr std::int32_t kExactHardMaxStops = 16;
 
+/// Effort of the route planner's searches (`POST /routes/optimize`, plan my day; server/routeplan): rounds of the
+/// iterated local search and the convergence stop. `rounds bench routes` measures the same settings by default.
+inline constexpr std::int64_t kPlannerMaxIterations = 2000;
+inline constexpr std::int64_t kPlannerStallIterations = 150;
+
 /// Solver settings. Results are a pure function of (problem, options) as long as the time limit is not hit:
 /// the search is single-threaded, uses only the given seed for randomness and stops after `max_iterations`.
 /// When the wall-clock limit stops the search first, the result depends on machine speed.
