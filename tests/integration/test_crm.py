@@ -942,8 +942,8 @@ class RssSampler:
         self.growth_mib = (self.peak - self.base) / 1024
 
 
-# Lines of the large import test: 100,000 with ROUNDS_IMPORT_LINES=100000 (about 10 ms a line on a loaded
-# 2-core machine, so ~20 minutes a pass: not in the default run); 5,000 by default (a 1.4 MiB body, over the
+# Lines of the large import test: 100,000 with ROUNDS_IMPORT_LINES=100000 (3-4 ms a line on a loaded 2-core
+# machine, ~15 minutes for the whole test: not in the default run); 5,000 by default (a 1.4 MiB body, over the
 # 1 MiB --http-body-limit).
 IMPORT_LINES = int(os.environ.get("ROUNDS_IMPORT_LINES", "5000"))
 
