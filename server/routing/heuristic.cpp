@@ -105,6 +105,10 @@ class Route {
             const Ticks latest_start = latest_[Idx(k + 1)] - Arc(u, NodeAt(k + 1)) - in_->Service(u);
             latest_[Idx(k)] = in_->LatestArrival(u, latest_start);
         }
+        max_room_ = -kInfinity;
+        for (std::int32_t k = 0; k <= m; ++k) {
+            max_room_ = std::max(max_room_, Room(k));
+        }
     }
 
     std::int32_t Size() const { return static_cast<std::int32_t>(seq.size()); }
@@ -131,6 +135,16 @@ class Route {
 
     Ticks DepartureBefore(std::int32_t k) const { return k == 0 ? in_->DayStart() : dep_[Idx(k - 1)]; }
     Ticks LatestArrival(std::int32_t k) const { return latest_[Idx(k)]; }
+    /// Time between the departure before position k and the latest arrival at k that keeps the rest on time.
+    /// Inserting u at k needs Travel(prev, u) + Service(u) + Arc(u, node at k) <= Room(k) (waiting only adds):
+    /// a necessary condition for Feasible, checked first because it is cheaper (only valid while NoLateness()).
+    Ticks Room(std::int32_t k) const { return latest_[Idx(k)] - DepartureBefore(k); }
+    /// Largest Room over all positions: a stop whose visit alone is longer fits nowhere.
+    Ticks MaxRoom() const { return max_room_; }
+    /// Necessary condition for Feasible(k, {u}, k) (see Room).
+    bool MayInsert(std::int32_t k, std::int32_t u) const {
+        return in_->Travel(PrevNode(k), u) + in_->Service(u) + Arc(u, NodeAt(k)) <= Room(k);
+    }
 
     /// True when the neighbour has no lateness (only valid while NoLateness()).
     bool Feasible(std::int32_t from, std::span<const std::int32_t> middle, std::int32_t resume) const {
@@ -212,6 +226,7 @@ class Route {
     std::vector<Ticks> rev_;
     std::vector<Ticks> latest_;
     std::int32_t late_count_ = 0;
+    Ticks max_room_ = 0;
 };
 
 class Search {
@@ -298,6 +313,9 @@ class Search {
     Segment Seg(std::int32_t u) const { return NodeSegment(in_, u); }
     std::vector<Segment> fwd_;
     std::vector<Segment> bwd_;
+    /// ReplaceWithUnserved's per-run buffers (index 3 p + len - 1), reused across calls.
+    std::vector<Ticks> replace_removed_;
+    std::vector<Ticks> replace_room_;
 };
 
 // Feasible cheapest insertion: starting from an empty route, repeatedly insert the stop that uses the least
@@ -326,7 +344,7 @@ Route Search::Construct(std::vector<std::int32_t> pool) {
             const std::int32_t u = pool[i];
             bool fits = false;
             for (std::int32_t q = 0; q <= r.Size(); ++q) {
-                if (!r.Feasible(q, std::span(&u, 1), q)) {
+                if (!r.MayInsert(q, u) || !r.Feasible(q, std::span(&u, 1), q)) {
                     continue;
                 }
                 const double key = PerPrize(TimeUsed(r, q, u), u);
@@ -469,17 +487,23 @@ void Search::DropLate(Route& r) {
 
 bool Search::InsertUnserved(Route& r) {
     // Highest prize first (stable: equal prizes keep their order, so results stay deterministic).
-    std::stable_sort(r.unserved.begin(), r.unserved.end(),
-                     [&](std::int32_t a, std::int32_t b) { return in_.Prize(a) > in_.Prize(b); });
+    const auto by_prize = [&](std::int32_t a, std::int32_t b) { return in_.Prize(a) > in_.Prize(b); };
+    if (!std::is_sorted(r.unserved.begin(), r.unserved.end(), by_prize)) {
+        std::stable_sort(r.unserved.begin(), r.unserved.end(), by_prize);
+    }
+    const Ticks max_room = r.MaxRoom();
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
+        if (in_.Service(u) > max_room) {
+            continue;  // fits nowhere (the day is full): skips the scan that dominates over-full days
+        }
         std::int32_t best_q = -1;
         Ticks best_delta = kInfinity;
         for (std::int32_t q = 0; q <= r.Size(); ++q) {
             const std::int32_t a = r.PrevNode(q);
             const std::int32_t b = r.NodeAt(q);
             const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
-            if (delta < best_delta && r.Feasible(q, std::span(&u, 1), q)) {
+            if (delta < best_delta && r.MayInsert(q, u) && r.Feasible(q, std::span(&u, 1), q)) {
                 best_delta = delta;
                 best_q = q;
             }
@@ -498,24 +522,45 @@ bool Search::InsertUnserved(Route& r) {
 // Each candidate is an O(1) feasibility check.
 bool Search::ReplaceWithUnserved(Route& r) {
     const std::int32_t m = r.Size();
+    // Per run [p, p+len): the travel it saves and the room it leaves (latest arrival after it minus the
+    // departure before it). Serving u there needs Travel(a, u) + Service(u) + Arc(u, b) <= room, a necessary
+    // condition of Feasible that is checked first; a stop whose visit exceeds every room is skipped.
+    replace_removed_.resize(static_cast<std::size_t>(3 * m));
+    replace_room_.resize(static_cast<std::size_t>(3 * m));
+    Ticks max_room = -kInfinity;
+    for (std::int32_t p = 0; p < m; ++p) {
+        const std::int32_t a = r.PrevNode(p);
+        for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
+            const std::int32_t b = r.NodeAt(p + len);
+            const auto slot = static_cast<std::size_t>(3 * p + len - 1);
+            replace_removed_[slot] = r.CostTo(p + len - 1) - r.CostTo(p) +
+                                     in_.Travel(a, r.seq[static_cast<std::size_t>(p)]) +
+                                     r.Arc(r.seq[static_cast<std::size_t>(p + len - 1)], b);
+            replace_room_[slot] = r.LatestArrival(p + len) - r.DepartureBefore(p);
+            max_room = std::max(max_room, replace_room_[slot]);
+        }
+    }
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
-        if (servable_[static_cast<std::size_t>(u)] == 0) {
+        if (servable_[static_cast<std::size_t>(u)] == 0 || in_.Service(u) > max_room) {
             continue;
         }
         for (std::int32_t p = 0; p < m; ++p) {
             const std::int32_t a = r.PrevNode(p);
+            const Ticks into_u = in_.Travel(a, u) + in_.Service(u);
             std::int64_t run_prize = 0;
             for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
                 run_prize += in_.Prize(r.seq[static_cast<std::size_t>(p + len - 1)]);
                 if (run_prize > in_.Prize(u)) {
                     break;
                 }
+                const auto slot = static_cast<std::size_t>(3 * p + len - 1);
                 const std::int32_t b = r.NodeAt(p + len);
-                const Ticks removed = r.CostTo(p + len - 1) - r.CostTo(p) +
-                                      in_.Travel(a, r.seq[static_cast<std::size_t>(p)]) +
-                                      r.Arc(r.seq[static_cast<std::size_t>(p + len - 1)], b);
-                const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - removed;
+                const Ticks out_of_u = r.Arc(u, b);
+                if (into_u + out_of_u > replace_room_[slot]) {
+                    continue;
+                }
+                const Ticks delta = in_.Travel(a, u) + out_of_u - replace_removed_[slot];
                 const bool better = in_.Prize(u) > run_prize || delta < 0;
                 if (better && r.Feasible(p, std::span(&u, 1), p + len)) {
                     r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
@@ -920,7 +965,7 @@ void Search::InsertBest(Route& r, std::int32_t u) {
             const std::int32_t a = r.PrevNode(q);
             const std::int32_t b = r.NodeAt(q);
             const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
-            if (delta < best_delta && r.Feasible(q, std::span(&u, 1), q)) {
+            if (delta < best_delta && r.MayInsert(q, u) && r.Feasible(q, std::span(&u, 1), q)) {
                 best_delta = delta;
                 best_q = q;
             }
@@ -979,7 +1024,7 @@ bool Search::InsertCheapest(Route& r, std::int32_t u, bool by_time) {
         const std::int32_t b = r.NodeAt(q);
         const Ticks detour = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
         // Time used >= detour, so neither key can beat `best` when the detour does not.
-        if (detour >= best || !r.Feasible(q, std::span(&u, 1), q)) {
+        if (detour >= best || !r.MayInsert(q, u) || !r.Feasible(q, std::span(&u, 1), q)) {
             continue;
         }
         const Ticks key = by_time ? TimeUsed(r, q, u) : detour;
