@@ -134,6 +134,8 @@ class Route {
     Ticks RevTo(std::int32_t k) const { return rev_[Idx(k)]; }
 
     Ticks DepartureBefore(std::int32_t k) const { return k == 0 ? in_->DayStart() : dep_[Idx(k - 1)]; }
+    /// Service start at position k < m.
+    Ticks StartAt(std::int32_t k) const { return start_[Idx(k)]; }
     Ticks LatestArrival(std::int32_t k) const { return latest_[Idx(k)]; }
     /// Time between the departure before position k and the latest arrival at k that keeps the rest on time.
     /// Inserting u at k needs Travel(prev, u) + Service(u) + Arc(u, node at k) <= Room(k) (waiting only adds):
@@ -236,6 +238,20 @@ class Search {
         const auto n = static_cast<std::size_t>(in_.NodeCount());
         precede_.assign(n * n, 1);
         servable_.assign(n, 0);
+        // need_[u]: the least time serving u adds between its neighbours (cheapest arc in, visit, cheapest arc
+        // out to a stop or the end); a position whose Room is smaller cannot take u.
+        need_.assign(n, 0);
+        for (std::int32_t u : in_.Stops()) {
+            Ticks in = in_.Travel(in_.Start(), u);
+            Ticks out = in_.Closed() ? in_.Travel(u, in_.End()) : 0;
+            for (std::int32_t v : in_.Stops()) {
+                if (v != u) {
+                    in = std::min(in, in_.Travel(v, u));
+                    out = std::min(out, in_.Travel(u, v));
+                }
+            }
+            need_[static_cast<std::size_t>(u)] = in + in_.Service(u) + out;
+        }
         for (std::int32_t u : in_.Stops()) {
             servable_[static_cast<std::size_t>(u)] = in_.AllowLateness() || ServableAlone(in_, u) ? 1 : 0;
         }
@@ -301,6 +317,8 @@ class Search {
     std::vector<std::int32_t> middle_;
     std::vector<std::uint8_t> precede_;
     std::vector<std::uint8_t> servable_;
+    std::vector<Ticks> need_;
+    Ticks Need(std::int32_t u) const { return need_[static_cast<std::size_t>(u)]; }
     /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
     bool over_full_ = false;
     /// Strict mode and stop selection matters: the day is over-full, or the first local optimum leaves at least
@@ -494,7 +512,7 @@ bool Search::InsertUnserved(Route& r) {
     const Ticks max_room = r.MaxRoom();
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
-        if (in_.Service(u) > max_room) {
+        if (Need(u) > max_room) {
             continue;  // fits nowhere (the day is full): skips the scan that dominates over-full days
         }
         std::int32_t best_q = -1;
@@ -502,6 +520,9 @@ bool Search::InsertUnserved(Route& r) {
         for (std::int32_t q = 0; q <= r.Size(); ++q) {
             const std::int32_t a = r.PrevNode(q);
             const std::int32_t b = r.NodeAt(q);
+            if (Need(u) > r.Room(q)) {
+                continue;
+            }
             const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
             if (delta < best_delta && r.MayInsert(q, u) && r.Feasible(q, std::span(&u, 1), q)) {
                 best_delta = delta;
@@ -542,7 +563,7 @@ bool Search::ReplaceWithUnserved(Route& r) {
     }
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
-        if (servable_[static_cast<std::size_t>(u)] == 0 || in_.Service(u) > max_room) {
+        if (servable_[static_cast<std::size_t>(u)] == 0 || Need(u) > max_room) {
             continue;
         }
         for (std::int32_t p = 0; p < m; ++p) {
@@ -555,6 +576,9 @@ bool Search::ReplaceWithUnserved(Route& r) {
                     break;
                 }
                 const auto slot = static_cast<std::size_t>(3 * p + len - 1);
+                if (Need(u) > replace_room_[slot]) {
+                    continue;
+                }
                 const std::int32_t b = r.NodeAt(p + len);
                 const Ticks out_of_u = r.Arc(u, b);
                 if (into_u + out_of_u > replace_room_[slot]) {
@@ -599,15 +623,23 @@ bool Search::RelocateStrict(Route& r, std::int32_t p) {
             return time;
         };
         // Forward: old[0, p) + old[p+len, q) + seg + old[q, m).
+        // Once a jumped-over stop starts when it did in the old route, the schedule has re-joined it: the
+        // departures from there on are the old ones (and on time), so no more simulation is needed.
         Ticks time = r.DepartureBefore(p);
         std::int32_t prev = before;
+        bool rejoined = false;
         for (std::int32_t q = p + len + 1; q <= m; ++q) {
             const std::int32_t jumped = r.seq[static_cast<std::size_t>(q - 1)];
-            const Arrival a = in_.Arrive(jumped, time + in_.Travel(prev, jumped), false);
-            if (!a.ok) {
-                break;
+            if (rejoined) {
+                time = r.DepartureBefore(q);
+            } else {
+                const Arrival a = in_.Arrive(jumped, time + in_.Travel(prev, jumped), false);
+                if (!a.ok) {
+                    break;
+                }
+                time = a.start + in_.Service(jumped);
+                rejoined = a.start == r.StartAt(q - 1);
             }
-            time = a.start + in_.Service(jumped);
             prev = jumped;
             const std::int32_t b = r.NodeAt(q);
             const Ticks delta = in_.Travel(prev, first) + r.Arc(last, b) - r.Arc(prev, b) - removed_gain;
