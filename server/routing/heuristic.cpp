@@ -281,6 +281,8 @@ class Search {
   private:
     void LocalSearch(Route& r);
     bool InsertUnserved(Route& r);
+    /// Unserved stops by prize, highest first (stable), as InsertUnserved tries them.
+    void SortUnserved(Route& r) const;
     bool ReplaceWithUnserved(Route& r);
     bool RelocateStrict(Route& r, std::int32_t p);
     bool TwoOptStrict(Route& r, std::int32_t i);
@@ -503,12 +505,16 @@ void Search::DropLate(Route& r) {
     }
 }
 
-bool Search::InsertUnserved(Route& r) {
-    // Highest prize first (stable: equal prizes keep their order, so results stay deterministic).
+void Search::SortUnserved(Route& r) const {
     const auto by_prize = [&](std::int32_t a, std::int32_t b) { return in_.Prize(a) > in_.Prize(b); };
     if (!std::is_sorted(r.unserved.begin(), r.unserved.end(), by_prize)) {
         std::stable_sort(r.unserved.begin(), r.unserved.end(), by_prize);
     }
+}
+
+bool Search::InsertUnserved(Route& r) {
+    // Highest prize first (stable: equal prizes keep their order, so results stay deterministic).
+    SortUnserved(r);
     const Ticks max_room = r.MaxRoom();
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
@@ -655,13 +661,20 @@ bool Search::RelocateStrict(Route& r, std::int32_t p) {
             }
         }
         // Backward: old[0, q) + seg + old[q, p) + old[p+len, m).
+        // Likewise, once a latest arrival equals the old one, the earlier ones are the old ones too.
         Ticks latest = r.LatestArrival(p + len);
         std::int32_t next = after;
+        bool rejoined_back = false;
         for (std::int32_t q = p - 1; q >= 0; --q) {
             const std::int32_t jumped = r.seq[static_cast<std::size_t>(q)];
-            latest = in_.LatestArrival(jumped, latest - r.Arc(jumped, next) - in_.Service(jumped));
-            if (latest <= -kInfinity) {
-                break;
+            if (rejoined_back) {
+                latest = r.LatestArrival(q);
+            } else {
+                latest = in_.LatestArrival(jumped, latest - r.Arc(jumped, next) - in_.Service(jumped));
+                if (latest <= -kInfinity) {
+                    break;
+                }
+                rejoined_back = latest == r.LatestArrival(q);
             }
             next = jumped;
             const std::int32_t a = r.PrevNode(q);
@@ -1195,6 +1208,7 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
         selecting_ = over_full_ || left_out >= std::max<std::ptrdiff_t>(2, current.Size() / 10);
     }
     Route best = current;
+    Route candidate = current;
     std::int64_t since_improvement = 0;
     std::int64_t since_best = 0;
     const std::int64_t restart_after = std::max<std::int64_t>(20, settings_.max_iterations / 10);
@@ -1210,9 +1224,16 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
         }
         ++iterations;
         ++since_best;
-        Route candidate = current;
+        candidate = current;  // reuses candidate's buffers: no allocation once they are large enough
         Perturb(candidate);
-        LocalSearch(candidate);
+        if (!in_.AllowLateness() && candidate.NoLateness() && candidate.seq == current.seq) {
+            // The ruin and recreate rebuilt the current route (frequent on over-full days). `current` is a local
+            // optimum (every route kept comes out of a completed LocalSearch; an interrupted one ends the
+            // search), so LocalSearch would fail every move and only sort the unserved stops by prize.
+            SortUnserved(candidate);
+        } else {
+            LocalSearch(candidate);
+        }
         if (!candidate.NoLateness()) {
             DropLate(candidate);
             LocalSearch(candidate);
@@ -1221,14 +1242,14 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
         const Score best_score = best.GetScore();
         if (score < best_score) {
             best = candidate;
-            current = std::move(candidate);
+            std::swap(current, candidate);
             since_improvement = 0;
             since_best = 0;
             continue;
         }
         if (std::get<0>(score) == std::get<0>(best_score) && std::get<1>(score) == std::get<1>(best_score) &&
             static_cast<double>(std::get<2>(score)) <= static_cast<double>(std::get<2>(best_score)) * (1 + tolerance)) {
-            current = std::move(candidate);
+            std::swap(current, candidate);
         }
         if (++since_improvement >= restart_after) {
             current = best;
