@@ -241,6 +241,7 @@ class Search {
         // need_[u]: the least time serving u adds between its neighbours (cheapest arc in, visit, cheapest arc
         // out to a stop or the end); a position whose Room is smaller cannot take u.
         need_.assign(n, 0);
+        detour_.assign(n, 0);
         for (std::int32_t u : in_.Stops()) {
             Ticks in = in_.Travel(in_.Start(), u);
             Ticks out = in_.Closed() ? in_.Travel(u, in_.End()) : 0;
@@ -251,6 +252,7 @@ class Search {
                 }
             }
             need_[static_cast<std::size_t>(u)] = in + in_.Service(u) + out;
+            detour_[static_cast<std::size_t>(u)] = in + out;
         }
         for (std::int32_t u : in_.Stops()) {
             servable_[static_cast<std::size_t>(u)] = in_.AllowLateness() || ServableAlone(in_, u) ? 1 : 0;
@@ -321,6 +323,9 @@ class Search {
     std::vector<std::uint8_t> servable_;
     std::vector<Ticks> need_;
     Ticks Need(std::int32_t u) const { return need_[static_cast<std::size_t>(u)]; }
+    /// need_ without the visit: the least travel any position adds for u.
+    std::vector<Ticks> detour_;
+    Ticks LeastDetour(std::int32_t u) const { return detour_[static_cast<std::size_t>(u)]; }
     /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
     bool over_full_ = false;
     /// Strict mode and stop selection matters: the day is over-full, or the first local optimum leaves at least
@@ -555,6 +560,11 @@ bool Search::ReplaceWithUnserved(Route& r) {
     replace_removed_.resize(static_cast<std::size_t>(3 * m));
     replace_room_.resize(static_cast<std::size_t>(3 * m));
     Ticks max_room = -kInfinity;
+    Ticks max_removed = -kInfinity;
+    std::int64_t least_prize = std::numeric_limits<std::int64_t>::max();
+    for (std::int32_t u : r.seq) {
+        least_prize = std::min(least_prize, in_.Prize(u));
+    }
     for (std::int32_t p = 0; p < m; ++p) {
         const std::int32_t a = r.PrevNode(p);
         for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
@@ -565,11 +575,17 @@ bool Search::ReplaceWithUnserved(Route& r) {
                                      r.Arc(r.seq[static_cast<std::size_t>(p + len - 1)], b);
             replace_room_[slot] = r.LatestArrival(p + len) - r.DepartureBefore(p);
             max_room = std::max(max_room, replace_room_[slot]);
+            max_removed = std::max(max_removed, replace_removed_[slot]);
         }
     }
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
         if (servable_[static_cast<std::size_t>(u)] == 0 || Need(u) > max_room) {
+            continue;
+        }
+        // No run is worth less than u: only a shorter route counts, and u's least detour bounds the travel.
+        const bool shorter_only = in_.Prize(u) <= least_prize;
+        if (shorter_only && LeastDetour(u) >= max_removed) {
             continue;
         }
         for (std::int32_t p = 0; p < m; ++p) {
@@ -582,7 +598,7 @@ bool Search::ReplaceWithUnserved(Route& r) {
                     break;
                 }
                 const auto slot = static_cast<std::size_t>(3 * p + len - 1);
-                if (Need(u) > replace_room_[slot]) {
+                if (Need(u) > replace_room_[slot] || (shorter_only && LeastDetour(u) >= replace_removed_[slot])) {
                     continue;
                 }
                 const std::int32_t b = r.NodeAt(p + len);
