@@ -105,6 +105,10 @@ class Route {
             const Ticks latest_start = latest_[Idx(k + 1)] - Arc(u, NodeAt(k + 1)) - in_->Service(u);
             latest_[Idx(k)] = in_->LatestArrival(u, latest_start);
         }
+        max_room_ = -kInfinity;
+        for (std::int32_t k = 0; k <= m; ++k) {
+            max_room_ = std::max(max_room_, Room(k));
+        }
     }
 
     std::int32_t Size() const { return static_cast<std::int32_t>(seq.size()); }
@@ -130,7 +134,19 @@ class Route {
     Ticks RevTo(std::int32_t k) const { return rev_[Idx(k)]; }
 
     Ticks DepartureBefore(std::int32_t k) const { return k == 0 ? in_->DayStart() : dep_[Idx(k - 1)]; }
+    /// Service start at position k < m.
+    Ticks StartAt(std::int32_t k) const { return start_[Idx(k)]; }
     Ticks LatestArrival(std::int32_t k) const { return latest_[Idx(k)]; }
+    /// Time between the departure before position k and the latest arrival at k that keeps the rest on time.
+    /// Inserting u at k needs Travel(prev, u) + Service(u) + Arc(u, node at k) <= Room(k) (waiting only adds):
+    /// a necessary condition for Feasible, checked first because it is cheaper (only valid while NoLateness()).
+    Ticks Room(std::int32_t k) const { return latest_[Idx(k)] - DepartureBefore(k); }
+    /// Largest Room over all positions: a stop whose visit alone is longer fits nowhere.
+    Ticks MaxRoom() const { return max_room_; }
+    /// Necessary condition for Feasible(k, {u}, k) (see Room).
+    bool MayInsert(std::int32_t k, std::int32_t u) const {
+        return in_->Travel(PrevNode(k), u) + in_->Service(u) + Arc(u, NodeAt(k)) <= Room(k);
+    }
 
     /// True when the neighbour has no lateness (only valid while NoLateness()).
     bool Feasible(std::int32_t from, std::span<const std::int32_t> middle, std::int32_t resume) const {
@@ -212,6 +228,7 @@ class Route {
     std::vector<Ticks> rev_;
     std::vector<Ticks> latest_;
     std::int32_t late_count_ = 0;
+    Ticks max_room_ = 0;
 };
 
 class Search {
@@ -221,6 +238,22 @@ class Search {
         const auto n = static_cast<std::size_t>(in_.NodeCount());
         precede_.assign(n * n, 1);
         servable_.assign(n, 0);
+        // need_[u]: the least time serving u adds between its neighbours (cheapest arc in, visit, cheapest arc
+        // out to a stop or the end); a position whose Room is smaller cannot take u.
+        need_.assign(n, 0);
+        detour_.assign(n, 0);
+        for (std::int32_t u : in_.Stops()) {
+            Ticks in = in_.Travel(in_.Start(), u);
+            Ticks out = in_.Closed() ? in_.Travel(u, in_.End()) : 0;
+            for (std::int32_t v : in_.Stops()) {
+                if (v != u) {
+                    in = std::min(in, in_.Travel(v, u));
+                    out = std::min(out, in_.Travel(u, v));
+                }
+            }
+            need_[static_cast<std::size_t>(u)] = in + in_.Service(u) + out;
+            detour_[static_cast<std::size_t>(u)] = in + out;
+        }
         for (std::int32_t u : in_.Stops()) {
             servable_[static_cast<std::size_t>(u)] = in_.AllowLateness() || ServableAlone(in_, u) ? 1 : 0;
         }
@@ -250,6 +283,8 @@ class Search {
   private:
     void LocalSearch(Route& r);
     bool InsertUnserved(Route& r);
+    /// Unserved stops by prize, highest first (stable), as InsertUnserved tries them.
+    void SortUnserved(Route& r) const;
     bool ReplaceWithUnserved(Route& r);
     bool RelocateStrict(Route& r, std::int32_t p);
     bool TwoOptStrict(Route& r, std::int32_t i);
@@ -286,6 +321,11 @@ class Search {
     std::vector<std::int32_t> middle_;
     std::vector<std::uint8_t> precede_;
     std::vector<std::uint8_t> servable_;
+    std::vector<Ticks> need_;
+    Ticks Need(std::int32_t u) const { return need_[static_cast<std::size_t>(u)]; }
+    /// need_ without the visit: the least travel any position adds for u.
+    std::vector<Ticks> detour_;
+    Ticks LeastDetour(std::int32_t u) const { return detour_[static_cast<std::size_t>(u)]; }
     /// Strict mode and the servable stops cannot all fit in the day (OverFull): an orienteering problem.
     bool over_full_ = false;
     /// Strict mode and stop selection matters: the day is over-full, or the first local optimum leaves at least
@@ -298,6 +338,9 @@ class Search {
     Segment Seg(std::int32_t u) const { return NodeSegment(in_, u); }
     std::vector<Segment> fwd_;
     std::vector<Segment> bwd_;
+    /// ReplaceWithUnserved's per-run buffers (index 3 p + len - 1), reused across calls.
+    std::vector<Ticks> replace_removed_;
+    std::vector<Ticks> replace_room_;
 };
 
 // Feasible cheapest insertion: starting from an empty route, repeatedly insert the stop that uses the least
@@ -326,7 +369,7 @@ Route Search::Construct(std::vector<std::int32_t> pool) {
             const std::int32_t u = pool[i];
             bool fits = false;
             for (std::int32_t q = 0; q <= r.Size(); ++q) {
-                if (!r.Feasible(q, std::span(&u, 1), q)) {
+                if (!r.MayInsert(q, u) || !r.Feasible(q, std::span(&u, 1), q)) {
                     continue;
                 }
                 const double key = PerPrize(TimeUsed(r, q, u), u);
@@ -467,19 +510,32 @@ void Search::DropLate(Route& r) {
     }
 }
 
+void Search::SortUnserved(Route& r) const {
+    const auto by_prize = [&](std::int32_t a, std::int32_t b) { return in_.Prize(a) > in_.Prize(b); };
+    if (!std::is_sorted(r.unserved.begin(), r.unserved.end(), by_prize)) {
+        std::stable_sort(r.unserved.begin(), r.unserved.end(), by_prize);
+    }
+}
+
 bool Search::InsertUnserved(Route& r) {
     // Highest prize first (stable: equal prizes keep their order, so results stay deterministic).
-    std::stable_sort(r.unserved.begin(), r.unserved.end(),
-                     [&](std::int32_t a, std::int32_t b) { return in_.Prize(a) > in_.Prize(b); });
+    SortUnserved(r);
+    const Ticks max_room = r.MaxRoom();
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
+        if (Need(u) > max_room) {
+            continue;  // fits nowhere (the day is full): skips the scan that dominates over-full days
+        }
         std::int32_t best_q = -1;
         Ticks best_delta = kInfinity;
         for (std::int32_t q = 0; q <= r.Size(); ++q) {
             const std::int32_t a = r.PrevNode(q);
             const std::int32_t b = r.NodeAt(q);
+            if (Need(u) > r.Room(q)) {
+                continue;
+            }
             const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
-            if (delta < best_delta && r.Feasible(q, std::span(&u, 1), q)) {
+            if (delta < best_delta && r.MayInsert(q, u) && r.Feasible(q, std::span(&u, 1), q)) {
                 best_delta = delta;
                 best_q = q;
             }
@@ -498,24 +554,59 @@ bool Search::InsertUnserved(Route& r) {
 // Each candidate is an O(1) feasibility check.
 bool Search::ReplaceWithUnserved(Route& r) {
     const std::int32_t m = r.Size();
+    // Per run [p, p+len): the travel it saves and the room it leaves (latest arrival after it minus the
+    // departure before it). Serving u there needs Travel(a, u) + Service(u) + Arc(u, b) <= room, a necessary
+    // condition of Feasible that is checked first; a stop whose visit exceeds every room is skipped.
+    replace_removed_.resize(static_cast<std::size_t>(3 * m));
+    replace_room_.resize(static_cast<std::size_t>(3 * m));
+    Ticks max_room = -kInfinity;
+    Ticks max_removed = -kInfinity;
+    std::int64_t least_prize = std::numeric_limits<std::int64_t>::max();
+    for (std::int32_t u : r.seq) {
+        least_prize = std::min(least_prize, in_.Prize(u));
+    }
+    for (std::int32_t p = 0; p < m; ++p) {
+        const std::int32_t a = r.PrevNode(p);
+        for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
+            const std::int32_t b = r.NodeAt(p + len);
+            const auto slot = static_cast<std::size_t>(3 * p + len - 1);
+            replace_removed_[slot] = r.CostTo(p + len - 1) - r.CostTo(p) +
+                                     in_.Travel(a, r.seq[static_cast<std::size_t>(p)]) +
+                                     r.Arc(r.seq[static_cast<std::size_t>(p + len - 1)], b);
+            replace_room_[slot] = r.LatestArrival(p + len) - r.DepartureBefore(p);
+            max_room = std::max(max_room, replace_room_[slot]);
+            max_removed = std::max(max_removed, replace_removed_[slot]);
+        }
+    }
     for (std::size_t i = 0; i < r.unserved.size(); ++i) {
         const std::int32_t u = r.unserved[i];
-        if (servable_[static_cast<std::size_t>(u)] == 0) {
+        if (servable_[static_cast<std::size_t>(u)] == 0 || Need(u) > max_room) {
+            continue;
+        }
+        // No run is worth less than u: only a shorter route counts, and u's least detour bounds the travel.
+        const bool shorter_only = in_.Prize(u) <= least_prize;
+        if (shorter_only && LeastDetour(u) >= max_removed) {
             continue;
         }
         for (std::int32_t p = 0; p < m; ++p) {
             const std::int32_t a = r.PrevNode(p);
+            const Ticks into_u = in_.Travel(a, u) + in_.Service(u);
             std::int64_t run_prize = 0;
             for (std::int32_t len = 1; len <= 3 && p + len <= m; ++len) {
                 run_prize += in_.Prize(r.seq[static_cast<std::size_t>(p + len - 1)]);
                 if (run_prize > in_.Prize(u)) {
                     break;
                 }
+                const auto slot = static_cast<std::size_t>(3 * p + len - 1);
+                if (Need(u) > replace_room_[slot] || (shorter_only && LeastDetour(u) >= replace_removed_[slot])) {
+                    continue;
+                }
                 const std::int32_t b = r.NodeAt(p + len);
-                const Ticks removed = r.CostTo(p + len - 1) - r.CostTo(p) +
-                                      in_.Travel(a, r.seq[static_cast<std::size_t>(p)]) +
-                                      r.Arc(r.seq[static_cast<std::size_t>(p + len - 1)], b);
-                const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - removed;
+                const Ticks out_of_u = r.Arc(u, b);
+                if (into_u + out_of_u > replace_room_[slot]) {
+                    continue;
+                }
+                const Ticks delta = in_.Travel(a, u) + out_of_u - replace_removed_[slot];
                 const bool better = in_.Prize(u) > run_prize || delta < 0;
                 if (better && r.Feasible(p, std::span(&u, 1), p + len)) {
                     r.unserved.erase(r.unserved.begin() + static_cast<std::ptrdiff_t>(i));
@@ -554,15 +645,23 @@ bool Search::RelocateStrict(Route& r, std::int32_t p) {
             return time;
         };
         // Forward: old[0, p) + old[p+len, q) + seg + old[q, m).
+        // Once a jumped-over stop starts when it did in the old route, the schedule has re-joined it: the
+        // departures from there on are the old ones (and on time), so no more simulation is needed.
         Ticks time = r.DepartureBefore(p);
         std::int32_t prev = before;
+        bool rejoined = false;
         for (std::int32_t q = p + len + 1; q <= m; ++q) {
             const std::int32_t jumped = r.seq[static_cast<std::size_t>(q - 1)];
-            const Arrival a = in_.Arrive(jumped, time + in_.Travel(prev, jumped), false);
-            if (!a.ok) {
-                break;
+            if (rejoined) {
+                time = r.DepartureBefore(q);
+            } else {
+                const Arrival a = in_.Arrive(jumped, time + in_.Travel(prev, jumped), false);
+                if (!a.ok) {
+                    break;
+                }
+                time = a.start + in_.Service(jumped);
+                rejoined = a.start == r.StartAt(q - 1);
             }
-            time = a.start + in_.Service(jumped);
             prev = jumped;
             const std::int32_t b = r.NodeAt(q);
             const Ticks delta = in_.Travel(prev, first) + r.Arc(last, b) - r.Arc(prev, b) - removed_gain;
@@ -578,13 +677,20 @@ bool Search::RelocateStrict(Route& r, std::int32_t p) {
             }
         }
         // Backward: old[0, q) + seg + old[q, p) + old[p+len, m).
+        // Likewise, once a latest arrival equals the old one, the earlier ones are the old ones too.
         Ticks latest = r.LatestArrival(p + len);
         std::int32_t next = after;
+        bool rejoined_back = false;
         for (std::int32_t q = p - 1; q >= 0; --q) {
             const std::int32_t jumped = r.seq[static_cast<std::size_t>(q)];
-            latest = in_.LatestArrival(jumped, latest - r.Arc(jumped, next) - in_.Service(jumped));
-            if (latest <= -kInfinity) {
-                break;
+            if (rejoined_back) {
+                latest = r.LatestArrival(q);
+            } else {
+                latest = in_.LatestArrival(jumped, latest - r.Arc(jumped, next) - in_.Service(jumped));
+                if (latest <= -kInfinity) {
+                    break;
+                }
+                rejoined_back = latest == r.LatestArrival(q);
             }
             next = jumped;
             const std::int32_t a = r.PrevNode(q);
@@ -920,7 +1026,7 @@ void Search::InsertBest(Route& r, std::int32_t u) {
             const std::int32_t a = r.PrevNode(q);
             const std::int32_t b = r.NodeAt(q);
             const Ticks delta = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
-            if (delta < best_delta && r.Feasible(q, std::span(&u, 1), q)) {
+            if (delta < best_delta && r.MayInsert(q, u) && r.Feasible(q, std::span(&u, 1), q)) {
                 best_delta = delta;
                 best_q = q;
             }
@@ -979,7 +1085,7 @@ bool Search::InsertCheapest(Route& r, std::int32_t u, bool by_time) {
         const std::int32_t b = r.NodeAt(q);
         const Ticks detour = in_.Travel(a, u) + r.Arc(u, b) - r.Arc(a, b);
         // Time used >= detour, so neither key can beat `best` when the detour does not.
-        if (detour >= best || !r.Feasible(q, std::span(&u, 1), q)) {
+        if (detour >= best || !r.MayInsert(q, u) || !r.Feasible(q, std::span(&u, 1), q)) {
             continue;
         }
         const Ticks key = by_time ? TimeUsed(r, q, u) : detour;
@@ -1118,6 +1224,7 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
         selecting_ = over_full_ || left_out >= std::max<std::ptrdiff_t>(2, current.Size() / 10);
     }
     Route best = current;
+    Route candidate = current;
     std::int64_t since_improvement = 0;
     std::int64_t since_best = 0;
     const std::int64_t restart_after = std::max<std::int64_t>(20, settings_.max_iterations / 10);
@@ -1133,9 +1240,16 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
         }
         ++iterations;
         ++since_best;
-        Route candidate = current;
+        candidate = current;  // reuses candidate's buffers: no allocation once they are large enough
         Perturb(candidate);
-        LocalSearch(candidate);
+        if (!in_.AllowLateness() && candidate.NoLateness() && candidate.seq == current.seq) {
+            // The ruin and recreate rebuilt the current route (frequent on over-full days). `current` is a local
+            // optimum (every route kept comes out of a completed LocalSearch; an interrupted one ends the
+            // search), so LocalSearch would fail every move and only sort the unserved stops by prize.
+            SortUnserved(candidate);
+        } else {
+            LocalSearch(candidate);
+        }
         if (!candidate.NoLateness()) {
             DropLate(candidate);
             LocalSearch(candidate);
@@ -1144,14 +1258,14 @@ std::vector<std::int32_t> Search::Run(std::int64_t& iterations) {
         const Score best_score = best.GetScore();
         if (score < best_score) {
             best = candidate;
-            current = std::move(candidate);
+            std::swap(current, candidate);
             since_improvement = 0;
             since_best = 0;
             continue;
         }
         if (std::get<0>(score) == std::get<0>(best_score) && std::get<1>(score) == std::get<1>(best_score) &&
             static_cast<double>(std::get<2>(score)) <= static_cast<double>(std::get<2>(best_score)) * (1 + tolerance)) {
-            current = std::move(candidate);
+            std::swap(current, candidate);
         }
         if (++since_improvement >= restart_after) {
             current = best;
