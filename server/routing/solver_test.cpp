@@ -296,6 +296,14 @@ TEST(SolveTest, HeuristicFindsTheOptimumOnSmallInstances) {
     EXPECT_GE(exact_hits, 9);
 }
 
+/// The same stops in the same order.
+void ExpectSameOrder(const Solution& a, const Solution& b) {
+    ASSERT_EQ(a.visits.size(), b.visits.size());
+    for (std::size_t i = 0; i < a.visits.size(); ++i) {
+        EXPECT_EQ(a.visits[i].node, b.visits[i].node);
+    }
+}
+
 TEST(SolveTest, HeuristicIsDeterministicForSeedAndEffort) {
     const Problem p = RandomProblem(7, 30, true);
     SolveOptions options;
@@ -304,11 +312,7 @@ TEST(SolveTest, HeuristicIsDeterministicForSeedAndEffort) {
     options.max_iterations = 50;
     options.seed = 99;
     const Solution a = Solve(p, options);
-    const Solution b = Solve(p, options);
-    ASSERT_EQ(a.visits.size(), b.visits.size());
-    for (std::size_t i = 0; i < a.visits.size(); ++i) {
-        EXPECT_EQ(a.visits[i].node, b.visits[i].node);
-    }
+    ExpectSameOrder(a, Solve(p, options));
     EXPECT_EQ(a.iterations, 50);
     ExpectConsistent(p, a);
 }
@@ -598,10 +602,7 @@ TEST(SolveTest, OverFullDayIsDeterministicForSeedAndEffort) {
         options.seed = 5;
         const Solution a = Solve(p, options);
         const Solution b = Solve(p, options);
-        ASSERT_EQ(a.visits.size(), b.visits.size());
-        for (std::size_t i = 0; i < a.visits.size(); ++i) {
-            EXPECT_EQ(a.visits[i].node, b.visits[i].node);
-        }
+        ExpectSameOrder(a, b);
         EXPECT_EQ(a.total_travel, b.total_travel);
         EXPECT_EQ(a.iterations, 80);
         EXPECT_GT(a.unserved.size(), 0U);

@@ -84,6 +84,23 @@ constexpr db::Statement kUpdateAll{"tt_update_all", "UPDATE crm.app_user SET dis
 constexpr db::Statement kInsertForeign{
     "tt_insert_foreign", "INSERT INTO crm.app_user (org_id, email, display_name, role) VALUES ($1, $2, 'X', 'rep')"};
 constexpr db::Statement kVisible{"tt_visible", "SELECT unnest(crm.visible_user_ids())::text ORDER BY 1"};
+
+/// A pool of one connection as the application role (row-level security applies).
+db::PoolOptions OneAppConnection() {
+    db::PoolOptions o;
+    o.url = AppUrl();
+    o.max_size = 1;
+    return o;
+}
+
+/// The first column of every row, as text.
+std::vector<std::string> FirstColumn(const db::Result& r) {
+    std::vector<std::string> out;
+    for (int i = 0; i < r.Rows(); ++i) {
+        out.emplace_back(r.Get(i, 0));
+    }
+    return out;
+}
 constexpr db::Statement kForeignAudit{"tt_audit_foreign",
                                       "INSERT INTO crm.audit_log (org_id, action) VALUES ($1, 'test')"};
 
@@ -187,18 +204,12 @@ TEST(Tenancy, ManagersSeeTheirTeamRepsSeeThemselves) {
     ASSERT_FALSE(AppUrl().empty());
     TwoOrgs orgs;
     asio::io_context ioc;
-    db::PoolOptions o;
-    o.url = AppUrl();
-    o.max_size = 1;
-    db::Pool pool(ioc, o);
+    db::Pool pool(ioc, OneAppConnection());
     RunAsync(ioc, [&]() -> asio::awaitable<void> {
         auto lease = co_await pool.Acquire();
         auto tx = co_await Begin(lease, As(orgs.a, orgs.a_manager, "manager"));
         db::Result r = co_await lease.Exec(kVisible);
-        std::vector<std::string> seen;
-        for (int i = 0; i < r.Rows(); ++i) {
-            seen.emplace_back(r.Get(i, 0));
-        }
+        std::vector<std::string> seen = FirstColumn(r);
         std::vector<std::string> want;
         want.push_back(orgs.a_manager);
         want.push_back(orgs.a_rep);
@@ -231,21 +242,11 @@ TEST(Tenancy, RememberedTeamFollowsTeamAndCallerChanges) {
     ASSERT_FALSE(AppUrl().empty());
     TwoOrgs orgs;
     asio::io_context ioc;
-    db::PoolOptions o;
-    o.url = AppUrl();
-    o.max_size = 1;
-    db::Pool pool(ioc, o);
+    db::Pool pool(ioc, OneAppConnection());
     static constexpr db::Statement kDropFromTeam{"tt_drop_from_team",
                                                  "UPDATE crm.app_user SET manager_id = NULL WHERE id = $1"};
     static constexpr db::Statement kBecome{
         "tt_become", "SELECT set_config('rounds.user_id', $1, true), set_config('rounds.role', $2, true)"};
-    auto ids = [](const db::Result& r) {
-        std::vector<std::string> v;
-        for (int i = 0; i < r.Rows(); ++i) {
-            v.emplace_back(r.Get(i, 0));
-        }
-        return v;
-    };
     std::vector<std::string> team{orgs.a_manager, orgs.a_rep};
     std::sort(team.begin(), team.end());
     const std::vector<std::string> manager_only(1, orgs.a_manager);
@@ -254,25 +255,25 @@ TEST(Tenancy, RememberedTeamFollowsTeamAndCallerChanges) {
         auto lease = co_await pool.Acquire();
         {
             auto tx = co_await Begin(lease, As(orgs.a, orgs.a_manager, "manager"));
-            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), team);
-            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), team);  // the remembered answer is the same
+            EXPECT_EQ(FirstColumn(co_await lease.Exec(kVisible)), team);
+            EXPECT_EQ(FirstColumn(co_await lease.Exec(kVisible)), team);  // the remembered answer is the same
             // The rep leaves the team: the next statement of the same transaction no longer sees them.
             co_await lease.Exec(kDropFromTeam, orgs.a_rep);
-            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), manager_only);
+            EXPECT_EQ(FirstColumn(co_await lease.Exec(kVisible)), manager_only);
             // Another caller in the same transaction computes their own team.
             co_await lease.Exec(kBecome, orgs.a_rep, "rep");
-            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), rep_only);
+            EXPECT_EQ(FirstColumn(co_await lease.Exec(kVisible)), rep_only);
             co_await tx.Rollback();
         }
         {
             // The rolled-back change and the memory are gone with the transaction.
             auto tx = co_await Begin(lease, As(orgs.a, orgs.a_manager, "manager"));
-            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), team);
+            EXPECT_EQ(FirstColumn(co_await lease.Exec(kVisible)), team);
             co_await tx.Rollback();
         }
         {
             auto tx = co_await Begin(lease, As(orgs.a, orgs.a_rep, "rep"));
-            EXPECT_EQ(ids(co_await lease.Exec(kVisible)), rep_only);
+            EXPECT_EQ(FirstColumn(co_await lease.Exec(kVisible)), rep_only);
             co_await tx.Rollback();
         }
     });
