@@ -264,6 +264,22 @@ asio::awaitable<void> CrmService::CheckOwner(db::Lease& lease, const Scope& scop
     }
 }
 
+asio::awaitable<void> CrmService::ReadCallFacts(db::Lease& lease, const Scope& scope, const std::string& npi,
+                                                const std::vector<std::string>& product_ids, CallFacts& out) {
+    db::Result rs = co_await lease.Exec(sql::kRestrictions, scope.org.Str(), npi);
+    for (int i = 0; i < rs.Rows(); ++i) {
+        out.restrictions.push_back({std::string(rs.Get(i, 0)), std::string(rs.Get(i, 1)), std::string(rs.Get(i, 2))});
+    }
+    if (!product_ids.empty()) {
+        db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(product_ids));
+        out.queried.insert(product_ids.begin(), product_ids.end());
+        for (int k = 0; k < pr.Rows(); ++k) {
+            out.products[std::string(pr.Get(k, 0))] = {std::string(pr.Get(k, 1)), pr.GetBool(k, 2), pr.GetBool(k, 3)};
+        }
+    }
+    out.loaded = true;
+}
+
 asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& scope, const Entity& entity,
                                               const json::object& merged, const json::object& changed,
                                               const json::object& body, bool create, std::string& owner,
@@ -303,24 +319,7 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
         CallFacts local;
         CallFacts& known = facts != nullptr ? *facts : local;
         known.npi_checked = changed.contains("npi");  // CheckRefs found it
-        db::Result rs = co_await lease.Exec(sql::kRestrictions, scope.org.Str(), npi);
-        std::set<std::string, std::less<>> restricted_products;
-        for (int i = 0; i < rs.Rows(); ++i) {
-            std::string_view kind = rs.Get(i, 0);
-            std::string reason(rs.Get(i, 2));
-            known.restrictions.push_back({std::string(kind), std::string(rs.Get(i, 1)), reason});
-            std::string why = reason.empty() ? "" : " (" + reason + ")";
-            if (kind == "do_not_call" && Text(merged, "status") != "cancelled") {
-                errors.push_back({"npi", "physician " + npi + " is on the do-not-call list" + why});
-            } else if (kind == "no_see" && channel == "in_person" && Text(merged, "status") != "cancelled") {
-                errors.push_back({"npi", "physician " + npi + " does not see reps in person (no-see)" + why});
-            } else if (kind == "account_no_see" && channel == "in_person" && Text(merged, "status") != "cancelled") {
-                errors.push_back({"npi", "the account of physician " + npi + " is marked no-see"});
-            } else if (kind == "product") {
-                restricted_products.emplace(rs.Get(i, 1));
-            }
-        }
-        // The discussed products and (for a new call's samples) the sampled ones, in one read.
+        // The discussed products and (for a new call's samples) the sampled ones, read once with the restrictions.
         std::vector<std::string> discussed, wanted;
         if (const json::value* products = changed.if_contains("products"); products && products->is_array()) {
             for (const auto& p : products->as_array()) {
@@ -336,12 +335,18 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
                 }
             }
         }
-        if (!wanted.empty()) {
-            db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(wanted));
-            known.queried.insert(wanted.begin(), wanted.end());
-            for (int k = 0; k < pr.Rows(); ++k) {
-                known.products[std::string(pr.Get(k, 0))] = {std::string(pr.Get(k, 1)), pr.GetBool(k, 2),
-                                                             pr.GetBool(k, 3)};
+        co_await ReadCallFacts(lease, scope, npi, wanted, known);
+        std::set<std::string, std::less<>> restricted_products;
+        for (const auto& [kind, product, reason] : known.restrictions) {
+            std::string why = reason.empty() ? "" : " (" + reason + ")";
+            if (kind == "do_not_call" && Text(merged, "status") != "cancelled") {
+                errors.push_back({"npi", "physician " + npi + " is on the do-not-call list" + why});
+            } else if (kind == "no_see" && channel == "in_person" && Text(merged, "status") != "cancelled") {
+                errors.push_back({"npi", "physician " + npi + " does not see reps in person (no-see)" + why});
+            } else if (kind == "account_no_see" && channel == "in_person" && Text(merged, "status") != "cancelled") {
+                errors.push_back({"npi", "the account of physician " + npi + " is marked no-see"});
+            } else if (kind == "product") {
+                restricted_products.emplace(product);
             }
         }
         for (size_t i = 0; i < discussed.size(); ++i) {
@@ -359,7 +364,6 @@ asio::awaitable<void> CrmService::BeforeWrite(db::Lease& lease, const Scope& sco
                 errors.push_back({path, "product " + found->second.name + " is inactive"});
             }
         }
-        known.loaded = true;
         if (changed.contains("call_type") && !changed.at("call_type").is_null()) {
             Settings s = co_await LoadSettings(lease, scope);
             std::string type = Text(changed, "call_type");
@@ -645,20 +649,11 @@ asio::awaitable<void> CrmService::WriteCallChildren(db::Lease& lease, const Scop
                            return known->queried.contains(d.product);
                        });
         if (!covered) {
-            db::Result rs = co_await lease.Exec(sql::kRestrictions, scope.org.Str(), npi);
-            for (int k = 0; k < rs.Rows(); ++k) {
-                read.restrictions.push_back(
-                    {std::string(rs.Get(k, 0)), std::string(rs.Get(k, 1)), std::string(rs.Get(k, 2))});
-            }
             std::vector<std::string> ids;
             for (const auto& d : drops) {
                 ids.push_back(d.product);
             }
-            db::Result pr = co_await lease.Exec(sql::kProducts, scope.org.Str(), PgArray(ids));
-            for (int k = 0; k < pr.Rows(); ++k) {
-                read.products[std::string(pr.Get(k, 0))] = {std::string(pr.Get(k, 1)), pr.GetBool(k, 2),
-                                                            pr.GetBool(k, 3)};
-            }
+            co_await ReadCallFacts(lease, scope, npi, ids, read);
             known = &read;
         }
         for (size_t i = 0; i < drops.size(); ++i) {

@@ -194,6 +194,9 @@ class CrmService {
         };
         std::map<std::string, Product, std::less<>> products;  // those found
     };
+    /// Reads the physician's restrictions and the given products of the organisation into `out`.
+    boost::asio::awaitable<void> ReadCallFacts(db::Lease& lease, const tenancy::Scope& scope, const std::string& npi,
+                                               const std::vector<std::string>& product_ids, CallFacts& out);
     boost::asio::awaitable<void> BeforeWrite(db::Lease& lease, const tenancy::Scope& scope, const Entity& entity,
                                              const boost::json::object& merged, const boost::json::object& changed,
                                              const boost::json::object& body, bool create, std::string& owner,

@@ -8,21 +8,12 @@
 
 #include "routing/instance.h"
 #include "routing/solver.h"
+#include "routing/test_rng.h"
 
 namespace rounds::routing::internal {
 namespace {
 
-class Lcg {
-  public:
-    explicit Lcg(std::uint64_t seed) : state_(seed) {}
-    std::int64_t Between(std::int64_t lo, std::int64_t hi) {
-        state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-        return lo + static_cast<std::int64_t>((state_ >> 33) % static_cast<std::uint64_t>(hi - lo + 1));
-    }
-
-  private:
-    std::uint64_t state_;
-};
+using Lcg = testing::TestRng;
 
 // Random asymmetric travel times (no triangle inequality), one window per stop, tight enough that most random
 // orders are late somewhere.

@@ -9,23 +9,14 @@
 #include <tuple>
 #include <vector>
 
+#include "routing/test_rng.h"
+
 namespace rounds::routing {
 namespace {
 
 constexpr Ticks kMinute = 60 * kTicksPerSecond;
 
-// Small deterministic generator so tests do not depend on std distributions.
-class TestRng {
-  public:
-    explicit TestRng(std::uint64_t seed) : state_(seed) {}
-    std::int64_t Between(std::int64_t lo, std::int64_t hi) {
-        state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-        return lo + static_cast<std::int64_t>((state_ >> 33) % static_cast<std::uint64_t>(hi - lo + 1));
-    }
-
-  private:
-    std::uint64_t state_;
-};
+using testing::TestRng;
 
 // Random points on a grid with Euclidean travel times in minutes; windows optional (1 or 2 per stop).
 Problem RandomProblem(std::uint64_t seed, std::int32_t stops, bool windows, bool closed = true) {
