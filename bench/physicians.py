@@ -11,6 +11,11 @@ Scenarios (each at every --connections value, --seconds long):
   nearby         GET /physicians/nearby at physicians' own points, radius 10 mi, limit 50
   nearby-spec    the same with the point's primary specialty as a filter
   search         GET /physicians/search, a third each exact names, last-name prefixes and misspelled names
+  floor          GET /healthz: no database, no authentication, a 2-byte body. Not a goal of its own: the
+                 reference for what wrk and `rounds serve` sharing this machine's cores can do at each
+                 connection count (the fastest any endpoint can answer here)
+Every scenario but profile-cold first runs --warmup seconds unmeasured (profile-warm fills the cache with it; the
+others find their database pages in memory, as a server that has been up for a while does).
 pgbench runs the statement each scenario's handler runs (extracted from server/physicians/sql.h), with the
 same parameter lists, as the application role, prepared, on as many connections as the server's pool.
 
@@ -202,7 +207,7 @@ def wrk(server, paths, conns, seconds, workdir, name):
     script = os.path.join(workdir, name + ".lua")
     with open(script, "w") as f:
         f.write(LUA % {"file": listing, "token": server.token})
-    out = subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "-s", script,
+    out = subprocess.run(["wrk", f"-t{min(2, conns)}", f"-c{conns}", f"-d{seconds}s", "--latency", "-s", script,
                           server.url("/")], capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
 
@@ -250,6 +255,7 @@ def main():
     ap.add_argument("--physicians", type=int, default=200000)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", default="64,256")
+    ap.add_argument("--warmup", type=int, default=2, help="unmeasured seconds before each scenario but profile-cold")
     ap.add_argument("--scenarios", default="", help="only these scenarios, e.g. profile-cold,profile-warm")
     ap.add_argument("--datasets", default="",
                     help="generate and load only these data sets, e.g. zcta,nucc,nppes for a quick large run "
@@ -272,6 +278,7 @@ def main():
         "nearby-spec": [f"/api/v1/physicians/nearby?lat={la}&lng={ln}&radius=10mi&limit=50&specialty={c}"
                         for la, ln, c in points if c],
         "search": [f"/api/v1/physicians/search?q={quote(q)}&limit=20" for q in names],
+        "floor": ["/healthz"],
     }
     if a.scenarios:
         scenarios = {k: v for k, v in scenarios.items() if k in a.scenarios.split(",")}
@@ -300,7 +307,7 @@ def main():
                       1: "(SELECT q FROM bench.names WHERE i = :i)", 12: "21"})], None),
     }
     pg_for = {"profile-cold": "profile", "profile-warm": "profile", "nearby": "nearby", "nearby-spec": "nearby-spec",
-              "search": "search"}
+              "search": "search", "floor": None}
     workdir = tempfile.mkdtemp(prefix="rounds-bench-wrk-")
     rows = []
     try:
@@ -313,22 +320,24 @@ def main():
             for name, paths in scenarios.items():
                 server = Server(db)  # fresh process: an empty cache for the cold run
                 try:
-                    if name == "profile-warm":
-                        wrk(server, paths, conns, 2, workdir, name + "-prime")
+                    if name != "profile-cold" and a.warmup > 0:
+                        wrk(server, paths, conns, a.warmup, workdir, name + "-warmup")
                     p50, p99, rps, bad = wrk(server, paths, conns, a.seconds, workdir, name)
                 finally:
                     server.stop()
-                tps, lat = pg_results[pg_for[name]]
-                rows.append((name, conns, p50, p99, rps, bad, tps, rps / tps))
+                tps = pg_results[pg_for[name]][0] if pg_for[name] else None
+                ratio = rps / tps if tps else None
+                rows.append((name, conns, p50, p99, rps, bad, tps, ratio))
                 print(f"{name:13s} c={conns:<4d} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  {rps:9.0f} req/s  "
-                      f"(failed {bad})  pgbench {tps:9.0f} tps  API/SQL {rps / tps:5.2f}", flush=True)
+                      f"(failed {bad})  pgbench {tps or 0:9.0f} tps  API/SQL {ratio or 0:5.2f}", flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
     print("| scenario | connections | p50 ms | p99 ms | API 2xx/s | failed | pgbench tps (same SQL) | API / SQL |")
     print("|---|---|---|---|---|---|---|---|")
     for name, conns, p50, p99, rps, bad, tps, ratio in rows:
-        print(f"| {name} | {conns} | {p50:.2f} | {p99:.2f} | {rps:,.0f} | {bad} | {tps:,.0f} | {ratio:.2f} |")
+        print(f"| {name} | {conns} | {p50:.2f} | {p99:.2f} | {rps:,.0f} | {bad} | "
+              f"{f'{tps:,.0f}' if tps else '–'} | {f'{ratio:.2f}' if ratio else '–'} |")
     return 0
 
 

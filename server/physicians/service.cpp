@@ -1,6 +1,7 @@
 #include "physicians/service.h"
 
 #include <boost/json.hpp>
+#include <cctype>
 
 #include "core/error.h"
 #include "physicians/sql.h"
@@ -176,9 +177,23 @@ asio::awaitable<std::string> PhysicianService::OrgOverlay(const tenancy::Scope& 
 }
 
 asio::awaitable<std::vector<std::string>> PhysicianService::SpecialtyCodes(const std::string& filter) {
+    // Nearby and search resolve their specialty filter on every request: a resolved filter is kept per data
+    // version (the taxonomy only changes with a load), as the array text the statement returns. Unknown
+    // filters are not kept, so arbitrary input cannot fill the cache.
+    const int64_t version = co_await DataVersion();
+    std::string key = "specialty:";
+    for (char c : filter) {
+        key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // the statement ignores case
+    }
+    if (auto hit = cache_.Get(key, version)) {
+        co_return ArrayElements(**hit);
+    }
     auto lease = co_await pool_.Acquire();
     db::Result r = co_await lease.Exec(sql::kSpecialtyCodes, filter);
     std::vector<std::string> codes = ArrayElements(r.Get(0, 0));
+    if (!codes.empty()) {
+        cache_.Put(key, version, std::make_shared<const std::string>(r.Get(0, 0)));
+    }
     if (codes.empty()) {
         throw core::Invalid("specialty", "no specialty matches \"" + filter +
                                              "\"; use a taxonomy code or a name from GET /api/v1/specialties");

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -355,3 +356,44 @@ def test_zip_lookup_gives_the_zcta_centroid(real):
     problem(real.get("/api/v1/zips/3230"), 400, "zip")
     problem(real.get("/api/v1/zips/ab123"), 400, "zip")
     problem(real.get("/api/v1/zips/00000"), 404, None)
+
+
+def test_a_resolved_specialty_filter_follows_a_new_nucc_release(tmp_path):
+    """Nearby and search keep each resolved specialty filter per data version: after a NUCC release that renames
+    a classification, the old name is refused and the new one found, in the same running server."""
+    name, owner, app = make_db()
+    s = None
+    try:
+        ingest(owner, "nucc", os.path.join(CMS, "nucc_taxonomy.csv"))
+        s = start(app)
+        where = {"lat": 44.97, "lng": -93.26, "radius": "10mi"}
+        old, new = "Internal Medicine", "Internal Medicine (Adult)"
+        for _ in range(2):  # the second request is answered from the kept filter
+            assert s.get("/api/v1/physicians/nearby", params={**where, "specialty": old}).status_code == 200
+            assert s.get("/api/v1/physicians/search", params={"q": "smith", "specialty": old}).status_code == 200
+        problem(s.get("/api/v1/physicians/nearby", params={**where, "specialty": new}), 400, "specialty")
+
+        renamed = tmp_path / "nucc_renamed.csv"
+        with open(os.path.join(CMS, "nucc_taxonomy.csv"), newline="", encoding="utf-8") as src, \
+                open(renamed, "w", newline="", encoding="utf-8") as dst:
+            reader = csv.DictReader(src)
+            writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
+            writer.writeheader()
+            for row in reader:
+                if row["Classification"] == old:
+                    row["Classification"] = new
+                writer.writerow(row)
+        ingest(owner, "nucc", str(renamed))
+
+        # The server hears of the new release by notification; give it a moment.
+        for _ in range(50):
+            if s.get("/api/v1/physicians/nearby", params={**where, "specialty": old}).status_code == 400:
+                break
+            time.sleep(0.1)
+        problem(s.get("/api/v1/physicians/nearby", params={**where, "specialty": old}), 400, "specialty")
+        problem(s.get("/api/v1/physicians/search", params={"q": "smith", "specialty": old}), 400, "specialty")
+        assert s.get("/api/v1/physicians/nearby", params={**where, "specialty": new}).status_code == 200
+    finally:
+        if s is not None:
+            s.stop()
+        drop_database(name)
