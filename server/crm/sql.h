@@ -68,13 +68,16 @@ inline constexpr db::Statement kRestrictions{
 inline constexpr db::Statement kProducts{"crm_products",
                                          "SELECT id::text, name, active, sampleable FROM crm.product "
                                          "WHERE org_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL"};
+// The sample-lot statements name the organisation as a sub-select for the reason given at kById (crm/sql.cpp):
+// a lot is found by its primary key even when the table's statistics predate the organisation's rows.
 inline constexpr db::Statement kLot{
     "crm_lot",
     "SELECT owner_id::text, product_id::text, expires_on::text, on_hand, lot_number FROM crm.sample_lot t "
-    "WHERE org_id = $1 AND id = $2 AND deleted_at IS NULL"};
+    "WHERE id = $2 AND org_id = (SELECT $1::uuid) AND deleted_at IS NULL"};
 inline constexpr db::Statement kAdjustLot{
     "crm_adjust_lot",
-    "UPDATE crm.sample_lot SET on_hand = on_hand + $3 WHERE org_id = $1 AND id = $2 AND on_hand + $3 >= 0 "
+    "UPDATE crm.sample_lot SET on_hand = on_hand + $3 WHERE id = $2 AND org_id = (SELECT $1::uuid) "
+    "AND on_hand + $3 >= 0 "
     "AND deleted_at IS NULL RETURNING on_hand, owner_id::text"};
 inline constexpr db::Statement kInsertSampleTxn{
     "crm_insert_sample_txn",
@@ -99,7 +102,8 @@ inline constexpr db::Statement kCallContext{
 /// $1 org, $2 lot, $3 rep, $4 product, $5 quantity, $6 call date, $7 call, $8 user.
 inline constexpr db::Statement kDropSample{
     "crm_drop_sample",
-    "WITH d AS (UPDATE crm.sample_lot SET on_hand = on_hand - $5 WHERE org_id = $1 AND id = $2 AND owner_id = $3 "
+    "WITH d AS (UPDATE crm.sample_lot SET on_hand = on_hand - $5 WHERE id = $2 AND org_id = (SELECT $1::uuid) "
+    "  AND owner_id = $3 "
     "  AND product_id = $4 AND expires_on >= $6::date AND on_hand >= $5 AND deleted_at IS NULL RETURNING id), "
     " s AS (INSERT INTO crm.call_sample (org_id, owner_id, call_id, product_id, lot_id, quantity, created_by, "
     "  updated_by) SELECT $1, $3, $7, $4, d.id, $5, $8, $8 FROM d RETURNING 1), "
