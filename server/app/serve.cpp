@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "app/auth_cmd.h"
@@ -47,6 +48,13 @@ http::Middleware SqlErrorMapping() {
 int RunServe(const core::Config& config) {
     if (config.database_url.empty()) {
         std::cerr << "rounds serve: ROUNDS_DATABASE_URL (or --database-url) is required\n";
+        return 2;
+    }
+    http::TrustedProxies trusted_proxies;
+    try {
+        trusted_proxies = http::TrustedProxies::Parse(config.trusted_proxies);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "rounds serve: --trusted-proxies: " << e.what() << "\n";
         return 2;
     }
     int io_threads = core::EffectiveThreads(config.io_threads);
@@ -236,6 +244,7 @@ int RunServe(const core::Config& config) {
     so.idle_timeout = std::chrono::milliseconds(config.http_idle_timeout_ms);
     so.write_timeout = std::chrono::milliseconds(config.http_write_timeout_ms);
     so.gzip_min_bytes = static_cast<uint64_t>(config.gzip_min_bytes);
+    so.trusted_proxies = std::move(trusted_proxies);
     http::Server server(context_ptrs, so, router, metrics, cpu_pool);
     server.Use(SqlErrorMapping());
     // authentication -> access check per route -> rate limit (per address, and per user once known)

@@ -207,6 +207,12 @@ std::vector<SettingDef> BuildSettings() {
                            100000, "int", "Sustained API requests per second per client address and per user."));
     s.push_back(IntSetting("rate-limit-burst", "ROUNDS_RATE_LIMIT_BURST", &Config::rate_limit_burst, 1, 1000000, "int",
                            "API requests allowed at once (token-bucket size) per client address and per user."));
+    s.push_back(StringSetting("trusted-proxies", "ROUNDS_TRUSTED_PROXIES", &Config::trusted_proxies, false,
+                              "Comma-separated addresses or CIDR blocks of the load balancers in front of this "
+                              "server (e.g. 10.0.0.0/8,127.0.0.1). A request from one of them is attributed to the "
+                              "client its X-Forwarded-For names (the first untrusted hop from the right) for rate "
+                              "limits, sign-in lock-outs, the audit log and the access log. Empty: always the TCP "
+                              "peer, and the header is ignored."));
     s.push_back(BoolSetting("auth-cookie-secure", "ROUNDS_AUTH_COOKIE_SECURE", &Config::auth_cookie_secure,
                             "Secure flag of the refresh-token cookie (turn off only for plain-HTTP development)."));
     s.push_back(StringSetting("mfa-issuer", "ROUNDS_MFA_ISSUER", &Config::mfa_issuer, true,
@@ -231,7 +237,10 @@ std::vector<SettingDef> BuildSettings() {
                             "make the server probe the internal network."));
     // Route planning (server/routeplan)
     {
-        SettingDef d{"route-road-factor", "ROUNDS_ROUTE_ROAD_FACTOR", "number", "1.3",
+        SettingDef d{"route-road-factor",
+                     "ROUNDS_ROUTE_ROAD_FACTOR",
+                     "number",
+                     "1.3",
                      "Road distance / great-circle distance used for travel estimates without OSRM (1.0 to 3.0).",
                      {}};
         d.apply = [](Config& c, std::string_view v) -> std::optional<std::string> {
@@ -248,11 +257,12 @@ std::vector<SettingDef> BuildSettings() {
     }
     s.push_back(IntSetting("route-speed-kmh", "ROUNDS_ROUTE_SPEED_KMH", &Config::route_speed_kmh, 5, 200, "int",
                            "Average door-to-door speed (km/h) of travel estimates without OSRM."));
-    s.push_back(IntSetting("route-time-limit-ms", "ROUNDS_ROUTE_TIME_LIMIT_MS", &Config::route_time_limit_ms, 10,
-                           10000, "milliseconds", "Longest the route optimiser searches per request."));
-    s.push_back(StringSetting("osrm-url", "ROUNDS_OSRM_URL", &Config::osrm_url, false,
-                              "Base URL of an OSRM server (its table service gives road travel times); empty: "
-                              "great-circle estimates. When OSRM fails the estimate is used and the response says so."));
+    s.push_back(IntSetting("route-time-limit-ms", "ROUNDS_ROUTE_TIME_LIMIT_MS", &Config::route_time_limit_ms, 10, 10000,
+                           "milliseconds", "Longest the route optimiser searches per request."));
+    s.push_back(
+        StringSetting("osrm-url", "ROUNDS_OSRM_URL", &Config::osrm_url, false,
+                      "Base URL of an OSRM server (its table service gives road travel times); empty: "
+                      "great-circle estimates. When OSRM fails the estimate is used and the response says so."));
     s.push_back(IntSetting("osrm-timeout-ms", "ROUNDS_OSRM_TIMEOUT_MS", &Config::osrm_timeout_ms, 100, 60000,
                            "milliseconds", "Longest an OSRM table request may take before the estimate is used."));
     // Targeting

@@ -38,7 +38,8 @@ struct Config {
     std::string web_root;
     bool debug_routes = false;
     // Shared state across instances (server/redis): cache and rate limits
-    std::string redis_url;  // empty: in-process only
+    std::string redis_url;        // empty: in-process only
+    std::string trusted_proxies;  // empty: the TCP peer is the client
     int redis_timeout_ms = 100;
     int shared_cache_ttl_seconds = 86400;
     // Storage and logging

@@ -517,11 +517,15 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             auto fill = [&](const auto& msg) {
                 req.method = std::string(msg.method_string());
                 req.target = std::string(msg.target());
-                req.remote_addr = remote;
                 req.request_id = request_id;
+                std::vector<std::string_view> forwarded;
                 for (const auto& f : msg) {
                     req.headers.Add(std::string(f.name_string()), std::string(f.value()));
+                    if (beast::iequals(f.name_string(), "X-Forwarded-For")) {
+                        forwarded.push_back(f.value());
+                    }
                 }
+                req.remote_addr = options.trusted_proxies.ClientAddress(remote, forwarded);
             };
             if (streamed) {
                 fill(streamed->get());
@@ -659,7 +663,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
                                        {"duration_ms", seconds * 1000.0},
                                        {"bytes_in", reader ? reader->Received() : req.body.size()},
                                        {"bytes_out", body_bytes},
-                                       {"remote", remote}});
+                                       {"remote", req.remote_addr.empty() ? remote : req.remote_addr},
+                                       {"peer", remote}});
         if (wec) {
             if (wec == beast::error::timeout) {
                 metrics.TimedOut();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "http/client_address.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -28,6 +29,8 @@ struct ServerOptions {
     std::chrono::milliseconds idle_timeout{60000};
     std::chrono::milliseconds write_timeout{30000};
     uint64_t gzip_min_bytes = 1024;
+    /// Peers whose X-Forwarded-For names the client (Request::remote_addr); empty: the TCP peer always.
+    TrustedProxies trusted_proxies;
 };
 
 /// Runs before the handler; calls `next` to continue the chain or returns a response itself

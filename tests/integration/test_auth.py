@@ -263,6 +263,33 @@ def test_api_rate_limit_answers_429(app_url, storage, world):
         s.stop()
 
 
+def test_a_trusted_proxy_names_the_client_for_limits_and_the_audit_log(srv, app_url, storage, world):
+    """Behind a load balancer every request comes from the balancer: with --trusted-proxies its X-Forwarded-For
+    names the client (rate-limit buckets, the audit log's ip); without it the header changes nothing."""
+    limits = ["--rate-limit-per-second", "1", "--rate-limit-burst", "2"]
+    xff = lambda a: {"X-Forwarded-For": a}  # noqa: E731
+    plain = Server(app_url, *FAST, *limits)
+    try:
+        codes = [plain.get("/api/v1/openapi.json", headers=xff(f"203.0.113.{i}")).status_code for i in range(4)]
+        assert 429 in codes, codes  # one bucket (the TCP peer) whatever the header says
+    finally:
+        plain.stop()
+    behind = Server(app_url, *FAST, *limits, "--trusted-proxies", "127.0.0.0/8, ::1")
+    try:
+        codes = [behind.get("/api/v1/openapi.json", headers=xff(f"6.6.6.6, 203.0.113.{i}")).status_code
+                 for i in range(4)]
+        assert codes == [200] * 4, codes  # four clients, a bucket each (the forged left entry is ignored)
+        same = [behind.get("/api/v1/openapi.json", headers=xff("198.51.100.7")).status_code for _ in range(4)]
+        assert 429 in same, same
+        rep = world["A"]["rep"]
+        assert login(behind, rep["email"], "not the password at all", headers=xff("198.51.100.23")).status_code == 401
+    finally:
+        behind.stop()
+    audit = get(srv, "/api/v1/admin/audit?action=auth.login&outcome=failure", world["A"]["admin"]["token"]).json()
+    audit = audit["items"]
+    assert any(e["target_id"] == world["A"]["rep"]["id"] and e["ip"] == "198.51.100.23" for e in audit), audit[:3]
+
+
 def test_mass_assignment_is_refused_by_field_name(srv, world):
     admin = world["A"]["admin"]["token"]
     cases = [
