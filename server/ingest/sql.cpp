@@ -227,6 +227,18 @@ const std::string kSearchName =
     "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, other_org_name, "
     "other_last_name)), '') AS search_name";
 
+// ALTER TABLE ... DISABLE/ENABLE TRIGGER for the row-change triggers of migration 0016 (not the TRUNCATE ones).
+std::string SearchTriggers(const std::string& action) {
+    std::string sql = "DO $$ BEGIN ";
+    for (const char* table : {"physician", "physician_taxonomy", "physician_address"}) {
+        for (const char* op : {"ins", "upd", "del"}) {
+            sql +=
+                "ALTER TABLE ref." + std::string(table) + " " + action + " TRIGGER " + table + "_search_" + op + "; ";
+        }
+    }
+    return sql + "END $$";
+}
+
 std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& options) {
     const Mode mode = options.mode;
     std::vector<Statement> plan;
@@ -248,6 +260,11 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
         // A first load: the targets are empty (checked in this transaction), so truncating them changes nothing
         // anyone can see, and gives them new files: with wal_level=minimal the inserts below write no WAL.
         plan.push_back({"nppes.truncate", "TRUNCATE ref.physician, ref.physician_taxonomy, ref.physician_address"});
+        // The TRUNCATE queued a wholesale rebuild of the search and nearby rows (migration 0016). The statement
+        // triggers that queue changed NPIs would only repeat that, after copying every inserted row into a
+        // transition table and sorting its NPIs: they are off until the end of the plan (in this transaction,
+        // which holds the tables' exclusive lock; a rollback restores them).
+        plan.push_back({"nppes.search_triggers_off", SearchTriggers("DISABLE")});
     }
     // nppes_changed: the release's rows whose content hash differs from the stored row's (new NPIs, changed and
     // reappearing ones, rows stored before hashes existed). Everything below reads it instead of the whole
@@ -399,6 +416,9 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
     plan.push_back(kGeocodeFromCache);
+    if (options.empty_targets) {
+        plan.push_back({"nppes.search_triggers_on", SearchTriggers("ENABLE")});
+    }
     return plan;
 }
 
@@ -617,6 +637,9 @@ std::string DropStageTable(const DatasetSpec& spec) {
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
     return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary, FREEZE)";
 }
+
+const std::string_view kMergeSettings = "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'";
+const std::string_view kFireDeferred = "SET CONSTRAINTS ALL IMMEDIATE";
 
 // Serialises loads of one dataset (a second `rounds ingest nppes` waits); released at session end, so a
 // killed loader never leaves it held.

@@ -65,6 +65,12 @@ std::string DropStageTable(const DatasetSpec& spec);
 /// the staging table.
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
 
+/// Settings of the merge transaction (SET LOCAL): no JIT (the merge's statements run once each, over
+/// misestimated fresh tables, so compiling them costs more than it saves), sorts and hashes in memory.
+extern const std::string_view kMergeSettings;
+/// Runs the deferred triggers queued so far (the search/nearby refresh) now instead of at COMMIT.
+extern const std::string_view kFireDeferred;
+
 // Bookkeeping (bind parameters, text format).
 extern const std::string_view kLockDataset;     // $1 dataset
 extern const std::string_view kUnlockDataset;   // $1 dataset
