@@ -130,3 +130,30 @@ BEGIN
     ON CONFLICT (code_id, point_id) DO UPDATE SET n = p.n + EXCLUDED.n;
     DELETE FROM ref.nearby_point WHERE n <= 0;
 END $$;
+
+-- A first NPPES load prepares the name rows on a second connection, from the staging table, while its merge
+-- transaction inserts the physicians (the loader's ref.bulk_name_* scratch tables: the same words, ranks and
+-- deletions ref.refresh_name_search(NULL) derives from ref.physician, with word ids assigned). The merge installs
+-- them here, in its transaction, and drops the queued wholesale rebuild of the names (the TRUNCATE of
+-- ref.physician queued it; nearby stays queued). Only called when ref.physician holds exactly the staged release.
+CREATE OR REPLACE FUNCTION ref.install_name_search() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('maintenance_work_mem', '512MB', true);
+    TRUNCATE ref.name_posting, ref.name_word, ref.name_word_del RESTART IDENTITY;
+    PERFORM ref.bulk_drop_indexes('ref.name_posting', 1);
+    PERFORM ref.bulk_drop_indexes('ref.name_word', 1);
+    PERFORM ref.bulk_drop_indexes('ref.name_word_del', 1);
+    INSERT INTO ref.name_word (word_id, word, n) SELECT word_id, word, n FROM ref.bulk_name_word;
+    -- The identity continues after the given ids (words added by later incremental loads).
+    PERFORM setval(pg_get_serial_sequence('ref.name_word', 'word_id'), coalesce(max(word_id), 0) + 1, false)
+       FROM ref.name_word;
+    INSERT INTO ref.name_posting (word_id, rank, npi) SELECT word_id, rank, npi FROM ref.bulk_name_posting;
+    INSERT INTO ref.name_word_del (variant, word_id) SELECT variant, word_id FROM ref.bulk_name_word_del;
+    PERFORM ref.bulk_restore_indexes('ref.name_posting');
+    PERFORM ref.bulk_restore_indexes('ref.name_word');
+    PERFORM ref.bulk_restore_indexes('ref.name_word_del');
+    ANALYZE ref.name_posting;
+    ANALYZE ref.name_word;
+    ANALYZE ref.name_word_del;
+    DELETE FROM ref.search_dirty WHERE names;
+END $$;

@@ -472,6 +472,46 @@ IngestReport Ingest(const IngestOptions& options) {
         return report;
     }
 
+    // A first load of a sorted NPPES release: the search-name rows are derived from the stage on a second
+    // connection (the other core) while the merge transaction inserts the physicians; the merge installs them
+    // (sql::kSideNamesStep) instead of rebuilding them at its end. Scratch tables only: a failure here, or a load
+    // that turns out not to be a first load, leaves the wholesale rebuild to do the work as before.
+    struct SideWork {
+        std::thread thread;
+        bool ok = false;
+        std::string error;
+        double seconds = 0;
+        double cpu_seconds = -1;
+        void Join() {
+            if (thread.joinable()) {
+                thread.join();
+            }
+        }
+        ~SideWork() { Join(); }
+    };
+    SideWork side_names;
+    // (Checked here, before the merge transaction locks ref.physician: the side connection touches only the stage,
+    // functions and its own tables, so it never waits for the merge, which waits for it.)
+    if (spec->name == "nppes" && sorted_unique && conn.Exec(sql::kSideNamesUsable).GetBool(0, 0)) {
+        side_names.thread = std::thread([&side_names, url = options.database_url] {
+            try {
+                db::SyncConnection side(url);
+                const int pid = PQbackendPID(side.Raw());
+                const auto start = Clock::now();
+                const double cpu_start = BackendCpuSeconds(pid);
+                for (const std::string& statement : sql::SideNamesPrepare()) {
+                    side.ExecScript(statement);
+                }
+                const double cpu_end = BackendCpuSeconds(pid);
+                side_names.seconds = Seconds(start);
+                side_names.cpu_seconds = cpu_start < 0 || cpu_end < 0 ? -1 : cpu_end - cpu_start;
+                side_names.ok = true;
+            } catch (const std::exception& e) {
+                side_names.error = e.what();
+            }
+        });
+    }
+
     sql::PlanOptions plan_options;
     plan_options.mode = mode;
     plan_options.sorted_unique = sorted_unique;
@@ -542,6 +582,18 @@ IngestReport Ingest(const IngestOptions& options) {
             if (options.geocoder != "census" && st.name == sql::kGeocodeFromCacheStep) {
                 continue;
             }
+            if (st.name == sql::kSideNamesStep) {
+                side_names.Join();
+                core::LogDebug("ingest_step", {{"dataset", spec->name},
+                                               {"step", "side.names_prepare (second connection)"},
+                                               {"seconds", side_names.seconds},
+                                               {"server_cpu_seconds", side_names.cpu_seconds}});
+                if (!side_names.ok) {
+                    core::LogDebug("ingest_side_names_unused", {{"dataset", spec->name}, {"error", side_names.error}});
+                    continue;
+                }
+                report.names_prepared_aside = true;
+            }
             current = st.name;
             const db::Result r =
                 timed(st.name, [&] { return st.binds_load_id ? conn.Exec(st.sql, id_params) : conn.Exec(st.sql); });
@@ -584,6 +636,10 @@ IngestReport Ingest(const IngestOptions& options) {
     report.merge_seconds = Seconds(merge_start);
     report.status = "succeeded";
     conn.ExecScript(sql::DropStageTable(*spec));
+    if (spec->name == "nppes") {
+        side_names.Join();
+        conn.ExecScript(sql::kDropSideNames);
+    }
     conn.Exec(sql::kUnlockDataset, dataset_param);
     core::LogInfo("ingest_done", {{"dataset", spec->name},
                                   {"load_id", report.load_id},

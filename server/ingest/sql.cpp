@@ -418,6 +418,10 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     plan.push_back(kGeocodeFromCache);
     if (options.empty_targets) {
         plan.push_back({"nppes.search_triggers_on", SearchTriggers("ENABLE")});
+        if (options.sorted_unique) {
+            // Run only when the side connection prepared the rows (else the wholesale rebuild at the end does it).
+            plan.push_back({std::string(kSideNamesStep), "SELECT ref.install_name_search()"});
+        }
     }
     return plan;
 }
@@ -636,6 +640,39 @@ std::string DropStageTable(const DatasetSpec& spec) {
 
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
     return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary, FREEZE)";
+}
+
+const std::string_view kSideNamesUsable = "SELECT NOT EXISTS (SELECT 1 FROM ref.physician)";
+const std::string_view kSideNamesStep = "nppes.names_from_side";
+const std::string_view kDropSideNames =
+    "DROP TABLE IF EXISTS ref.bulk_name_src, ref.bulk_name_word, ref.bulk_name_posting, ref.bulk_name_word_del";
+
+// What ref.refresh_name_search(NULL) computes from ref.physician after a first load, computed from the stage the
+// physicians are inserted from: the same search name (kSearchName), its words as the generated column
+// physician.name_words splits them, the same rank. Word ids are assigned here (any order is valid) and the
+// postings written in index order, so their index build in the merge sorts presorted input.
+std::vector<std::string> SideNamesPrepare() {
+    return {
+        "SET jit = off",
+        "SET work_mem = '256MB'",
+        "SET max_parallel_workers_per_gather = 0",
+        // Never expected to wait (see ingest.cpp); if it ever did, the merge falls back instead of hanging.
+        "SET lock_timeout = '30s'",
+        std::string(kDropSideNames),
+        "CREATE UNLOGGED TABLE ref.bulk_name_src AS SELECT w COLLATE \"C\" AS word, ref.name_rank(s.search_name, "
+        "s.deactivation_date, s.reactivation_date) AS rank, s.npi FROM (SELECT npi, deactivation_date, "
+        "reactivation_date, " +
+            kSearchName +
+            " FROM ref.stage_nppes) s CROSS JOIN LATERAL unnest(regexp_split_to_array(s.search_name, "
+            "'[^[:alnum:]'']+')) w WHERE w <> ''",
+        "CREATE UNLOGGED TABLE ref.bulk_name_word AS SELECT (row_number() OVER (ORDER BY word))::integer AS word_id, "
+        "word, n FROM (SELECT word, count(*)::integer AS n FROM ref.bulk_name_src GROUP BY word) x",
+        "CREATE UNLOGGED TABLE ref.bulk_name_posting AS SELECT d.word_id, s.rank, s.npi FROM ref.bulk_name_src s "
+        "JOIN ref.bulk_name_word d ON d.word = s.word ORDER BY 1, 2, 3",
+        "CREATE UNLOGGED TABLE ref.bulk_name_word_del AS SELECT v AS variant, w.word_id FROM ref.bulk_name_word w, "
+        "ref.word_deletions(w.word) v",
+        "DROP TABLE ref.bulk_name_src",
+    };
 }
 
 const std::string_view kMergeSettings = "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'";

@@ -65,6 +65,17 @@ std::string DropStageTable(const DatasetSpec& spec);
 /// the staging table.
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
 
+/// The search-name rows of a first NPPES load, prepared from the (sorted) staging table on a second connection
+/// while the merge transaction inserts the physicians: `kSideNamesUsable` returns one row `t` when it is worth it
+/// (ref.physician is empty; asked before the merge transaction), `SideNamesPrepare()` are the statements (autocommit,
+/// scratch tables ref.bulk_name_*), and the merge plan's `kSideNamesStep` installs them (ref.install_name_search(),
+/// migration 0060) instead of the wholesale rebuild at the end of the transaction. Only used when that step is reached
+/// with the side work done.
+extern const std::string_view kSideNamesUsable;
+std::vector<std::string> SideNamesPrepare();
+extern const std::string_view kSideNamesStep;
+extern const std::string_view kDropSideNames;
+
 /// Settings of the merge transaction (SET LOCAL): no JIT (the merge's statements run once each, over
 /// misestimated fresh tables, so compiling them costs more than it saves), sorts and hashes in memory.
 extern const std::string_view kMergeSettings;
