@@ -131,11 +131,12 @@ BEGIN
     DELETE FROM ref.nearby_point WHERE n <= 0;
 END $$;
 
--- A first NPPES load prepares the name rows on a second connection, from the staging table, while its merge
--- transaction inserts the physicians (the loader's ref.bulk_name_* scratch tables: the same words, ranks and
--- deletions ref.refresh_name_search(NULL) derives from ref.physician, with word ids assigned). The merge installs
--- them here, in its transaction, and drops the queued wholesale rebuild of the names (the TRUNCATE of
--- ref.physician queued it; nearby stays queued). Only called when ref.physician holds exactly the staged release.
+-- A first NPPES load of a sorted release prepares the derived rows on a second connection, from the staging table,
+-- while its merge transaction inserts the physicians (the loader's ref.bulk_* scratch tables, see the ingest
+-- module's sql.cpp SidePlan: the same rows ref.refresh_name_search(NULL) and ref.refresh_nearby(NULL) derive from
+-- the base tables). The merge installs them with these two functions, in its transaction, and drops the queued
+-- wholesale rebuild (the TRUNCATE of the base tables queued it). Only called when the base tables hold exactly the
+-- staged release (a first load: the targets were empty).
 CREATE OR REPLACE FUNCTION ref.install_name_search() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM set_config('maintenance_work_mem', '512MB', true);
@@ -156,4 +157,26 @@ BEGIN
     ANALYZE ref.name_word;
     ANALYZE ref.name_word_del;
     DELETE FROM ref.search_dirty WHERE names;
+END $$;
+
+-- The nearby rows: the side connection added the points and codes and counted the members per (code, point); the
+-- address ids are the ones the merge just gave the release's NPPES addresses (one per NPI on a first load).
+CREATE OR REPLACE FUNCTION ref.install_nearby() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('maintenance_work_mem', '512MB', true);
+    PERFORM set_config('work_mem', '256MB', true);
+    TRUNCATE ref.nearby_member, ref.nearby_point;
+    PERFORM ref.bulk_drop_indexes('ref.nearby_member', 1);
+    PERFORM ref.bulk_drop_indexes('ref.nearby_point', 1);
+    INSERT INTO ref.nearby_member (code_id, point_id, npi, address_id)
+    SELECT b.code_id, b.point_id, b.npi, a.address_id
+      FROM ref.bulk_nearby b JOIN ref.physician_address a ON a.npi = b.npi
+     WHERE a.removed_at IS NULL AND a.geog IS NOT NULL;
+    INSERT INTO ref.nearby_point (code_id, point_id, geog, n)
+    SELECT b.code_id, b.point_id, g.geog, b.n FROM ref.bulk_nearby_point b JOIN ref.geo_point g USING (point_id);
+    PERFORM ref.bulk_restore_indexes('ref.nearby_member');
+    PERFORM ref.bulk_restore_indexes('ref.nearby_point');
+    ANALYZE ref.nearby_member;
+    ANALYZE ref.nearby_point;
+    DELETE FROM ref.search_dirty WHERE NOT names;
 END $$;

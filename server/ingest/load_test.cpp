@@ -282,7 +282,7 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     ASSERT_EQ(g.status, "succeeded") << g.error;
     EXPECT_FALSE(g.sorted_input);
     EXPECT_TRUE(g.first_load);
-    EXPECT_FALSE(g.names_prepared_aside) << "unsorted: the wholesale rebuild at the end of the merge";
+    EXPECT_FALSE(g.prepared_aside) << "unsorted: the merge derives everything itself";
     const std::string expected = db::SyncConnection(general.Url()).Exec(fingerprint).Get(0, 0).data();
     // The search rows (word ids are arbitrary: compared by word) and the nearby rows.
     const std::string derived =
@@ -301,13 +301,13 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     ASSERT_EQ(first.status, "succeeded") << first.error;
     EXPECT_TRUE(first.sorted_input);
     EXPECT_TRUE(first.first_load);
-    EXPECT_TRUE(first.names_prepared_aside) << "sorted first load: names prepared on the second connection";
+    EXPECT_TRUE(first.prepared_aside) << "sorted first load: rows prepared on the second connection";
     EXPECT_EQ(first.rows_inserted, g.rows_inserted);
     EXPECT_EQ(Text(fingerprint), expected);
     EXPECT_EQ(Text(derived), expected_derived);
     EXPECT_GT(Count("SELECT count(*) FROM ref.name_posting"), Count("SELECT count(*) FROM ref.physician"));
     EXPECT_EQ(Count("SELECT count(*) FROM ref.search_dirty"), 0) << "nothing left queued after the commit";
-    EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relname LIKE 'bulk_name%'"), 0) << "scratch tables dropped";
+    EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relname LIKE 'bulk\\_%'"), 0) << "scratch tables dropped";
     // The dictionary's identity continues after the installed word ids (a later load adds words).
     EXPECT_EQ(Count("WITH w AS (INSERT INTO ref.name_word (word, n) VALUES ('zzqqxx', 0) RETURNING word_id) "
                     "SELECT count(*) FROM w WHERE word_id > (SELECT max(word_id) FROM ref.name_word)"),

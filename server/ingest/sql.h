@@ -21,6 +21,8 @@ struct Statement {
     bool counts_removed = false;     // returns (removed)
     bool counts_inserted = false;    // the affected-row count is the number of rows inserted (plain INSERT)
     bool counts_candidates = false;  // the affected-row count is the number of rows the merge has to compare
+    std::string side_piece = {};     // see SidePlan: waits for this piece of the side connection's work
+    bool with_side = true;           // runs only when the piece is ready (true) or only when it is not (false)
 };
 
 enum class Mode { kFull, kIncremental };
@@ -65,16 +67,20 @@ std::string DropStageTable(const DatasetSpec& spec);
 /// the staging table.
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
 
-/// The search-name rows of a first NPPES load, prepared from the (sorted) staging table on a second connection
-/// while the merge transaction inserts the physicians: `kSideNamesUsable` returns one row `t` when it is worth it
-/// (ref.physician is empty; asked before the merge transaction), `SideNamesPrepare()` are the statements (autocommit,
-/// scratch tables ref.bulk_name_*), and the merge plan's `kSideNamesStep` installs them (ref.install_name_search(),
-/// migration 0060) instead of the wholesale rebuild at the end of the transaction. Only used when that step is reached
-/// with the side work done.
-extern const std::string_view kSideNamesUsable;
-std::vector<std::string> SideNamesPrepare();
-extern const std::string_view kSideNamesStep;
-extern const std::string_view kDropSideNames;
+/// A first load of a sorted NPPES release: what the merge would derive from the stage (taxonomy rows, geocoded
+/// address rows, search-name rows, nearby rows) is prepared on a second connection, from the committed stage, while
+/// the merge transaction inserts the physicians (the other core); the merge then copies it instead of deriving it.
+/// Scratch tables ref.bulk_* (UNLOGGED, autocommit; the only shared rows written are new ref.geo_point and
+/// ref.nearby_code dictionary entries, which are harmless if the load fails). `kSideUsable` (asked before the merge
+/// transaction) returns `t` when ref.physician is empty. Pieces are prepared in order; a statement of the merge
+/// plan with `side_piece` set waits for that piece and runs only if it is ready (`with_side`) or only if it is not.
+struct SidePiece {
+    std::string name;
+    std::vector<std::string> statements;
+};
+extern const std::string_view kSideUsable;
+std::vector<SidePiece> SidePlan(const DatasetSpec& spec);
+extern const std::string_view kDropSide;
 
 /// Settings of the merge transaction (SET LOCAL): no JIT (the merge's statements run once each, over
 /// misestimated fresh tables, so compiling them costs more than it saves), sorts and hashes in memory.
