@@ -698,7 +698,12 @@ IngestReport Ingest(const IngestOptions& options) {
     conn.ExecScript(sql::DropStageTable(*spec));
     if (side.Started()) {
         side.Join();
-        conn.ExecScript(sql::kDropSide);
+        try {
+            conn.ExecScript(sql::kDropSide);
+        } catch (const std::exception& e) {
+            // The release is committed; leftover scratch tables are dropped by the next first load.
+            core::LogWarn("ingest_side_cleanup_failed", {{"dataset", spec->name}, {"error", e.what()}});
+        }
     }
     conn.Exec(sql::kUnlockDataset, dataset_param);
     core::LogInfo("ingest_done", {{"dataset", spec->name},
