@@ -131,34 +131,12 @@ BEGIN
     DELETE FROM ref.nearby_point WHERE n <= 0;
 END $$;
 
--- A first NPPES load of a sorted release prepares the derived rows on a second connection, from the staging table,
+-- A first NPPES load of a sorted release prepares the nearby rows on a second connection, from the staging table,
 -- while its merge transaction inserts the physicians (the loader's ref.bulk_* scratch tables, see the ingest
--- module's sql.cpp SidePlan: the same rows ref.refresh_name_search(NULL) and ref.refresh_nearby(NULL) derive from
--- the base tables). The merge installs them with these two functions, in its transaction, and drops the queued
--- wholesale rebuild (the TRUNCATE of the base tables queued it). Only called when the base tables hold exactly the
--- staged release (a first load: the targets were empty).
-CREATE OR REPLACE FUNCTION ref.install_name_search() RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM set_config('maintenance_work_mem', '512MB', true);
-    TRUNCATE ref.name_posting, ref.name_word, ref.name_word_del RESTART IDENTITY;
-    PERFORM ref.bulk_drop_indexes('ref.name_posting', 1);
-    PERFORM ref.bulk_drop_indexes('ref.name_word', 1);
-    PERFORM ref.bulk_drop_indexes('ref.name_word_del', 1);
-    INSERT INTO ref.name_word (word_id, word, n) SELECT word_id, word, n FROM ref.bulk_name_word;
-    -- The identity continues after the given ids (words added by later incremental loads).
-    PERFORM setval(pg_get_serial_sequence('ref.name_word', 'word_id'), coalesce(max(word_id), 0) + 1, false)
-       FROM ref.name_word;
-    INSERT INTO ref.name_posting (word_id, rank, npi) SELECT word_id, rank, npi FROM ref.bulk_name_posting;
-    INSERT INTO ref.name_word_del (variant, word_id) SELECT variant, word_id FROM ref.bulk_name_word_del;
-    PERFORM ref.bulk_restore_indexes('ref.name_posting');
-    PERFORM ref.bulk_restore_indexes('ref.name_word');
-    PERFORM ref.bulk_restore_indexes('ref.name_word_del');
-    ANALYZE ref.name_posting;
-    ANALYZE ref.name_word;
-    ANALYZE ref.name_word_del;
-    DELETE FROM ref.search_dirty WHERE names;
-END $$;
-
+-- module's sql.cpp SidePlan: the same rows ref.refresh_nearby(NULL) derives from the base tables). The merge installs
+-- them here, in its transaction, and drops the queued wholesale rebuild of the nearby rows (the TRUNCATE of the base
+-- tables queued it; the names' rebuild stays queued). Only called when the base tables hold exactly the staged
+-- release (a first load: the targets were empty).
 -- The nearby rows: the side connection added the points and codes and counted the members per (code, point); the
 -- address ids are the ones the merge just gave the release's NPPES addresses (one per NPI on a first load).
 CREATE OR REPLACE FUNCTION ref.install_nearby() RETURNS void LANGUAGE plpgsql AS $$

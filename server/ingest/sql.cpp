@@ -463,10 +463,10 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     if (options.empty_targets) {
         plan.push_back({"nppes.search_triggers_on", SearchTriggers("ENABLE")});
         if (options.sorted_unique) {
-            // Only when the side connection prepared them (else the wholesale rebuild at the end does it).
-            Statement names{"nppes.names_from_side", "SELECT ref.install_name_search()"};
-            names.side_piece = "names";
-            plan.push_back(names);
+            // Only when the side connection prepared them (else the wholesale rebuild at the end does it). The
+            // search-name rows are rebuilt in the merge: prepared aside (words from a second fold and split of
+            // every name, 3 postings per NPI written twice) they cost 1.7x the server CPU, which a busy machine
+            // pays in wall time.
             Statement nearby{"nppes.nearby_from_side", "SELECT ref.install_nearby()"};
             nearby.side_piece = "nearby";
             plan.push_back(nearby);
@@ -693,8 +693,7 @@ std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string
 
 const std::string_view kSideUsable = "SELECT NOT EXISTS (SELECT 1 FROM ref.physician)";
 const std::string_view kDropSide =
-    "DROP TABLE IF EXISTS ref.bulk_taxonomy, ref.bulk_address, ref.bulk_name_src, ref.bulk_name_word, "
-    "ref.bulk_name_posting, ref.bulk_name_word_del, ref.bulk_nearby, ref.bulk_nearby_point";
+    "DROP TABLE IF EXISTS ref.bulk_taxonomy, ref.bulk_address, ref.bulk_nearby, ref.bulk_nearby_point";
 
 std::vector<SidePiece> SidePlan(const DatasetSpec& spec) {
     if (spec.name != "nppes") {
@@ -716,23 +715,6 @@ std::vector<SidePiece> SidePlan(const DatasetSpec& spec) {
     pieces.push_back({"address",
                       {"CREATE UNLOGGED TABLE ref.bulk_address AS SELECT " + SourceColumns(address) + " FROM (" +
                        address.source_select + ") s"}});
-    // What ref.refresh_name_search(NULL) derives from ref.physician after a first load: the same search name, its
-    // words as the generated column physician.name_words splits them, the same rank. Word ids are assigned here
-    // (any order is valid) and the postings written in index order, so their index build in the merge sorts
-    // presorted input. (OFFSET 0: flattened, the folded name was computed again for the rank of every word.)
-    pieces.push_back(
-        {"names",
-         {"CREATE UNLOGGED TABLE ref.bulk_name_src AS SELECT w COLLATE \"C\" AS word, ref.name_rank(s.search_name, "
-          "s.deactivation_date, s.reactivation_date) AS rank, s.npi FROM (SELECT npi, deactivation_date, "
-          "reactivation_date, search_name FROM nppes_src OFFSET 0) s CROSS JOIN LATERAL "
-          "unnest(regexp_split_to_array(s.search_name, '[^[:alnum:]'']+')) w WHERE w <> ''",
-          "CREATE UNLOGGED TABLE ref.bulk_name_word AS SELECT (row_number() OVER (ORDER BY word))::integer AS word_id, "
-          "word, n FROM (SELECT word, count(*)::integer AS n FROM ref.bulk_name_src GROUP BY word) x",
-          "CREATE UNLOGGED TABLE ref.bulk_name_posting AS SELECT d.word_id, s.rank, s.npi FROM ref.bulk_name_src s "
-          "JOIN ref.bulk_name_word d ON d.word = s.word ORDER BY 1, 2, 3",
-          "CREATE UNLOGGED TABLE ref.bulk_name_word_del AS SELECT v AS variant, w.word_id FROM ref.bulk_name_word w, "
-          "ref.word_deletions(w.word) v",
-          "DROP TABLE ref.bulk_name_src"}});
     // What ref.refresh_nearby(NULL) derives: the points and codes (shared dictionaries, added here and committed:
     // unused entries change no answer), every address once with code 0 and once per distinct code of its NPI, and
     // the count per (code, point). The merge adds the address ids (one NPPES address per NPI on a first load).

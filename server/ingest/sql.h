@@ -68,7 +68,7 @@ std::string DropStageTable(const DatasetSpec& spec);
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
 
 /// A first load of a sorted NPPES release: what the merge would derive from the stage (taxonomy rows, geocoded
-/// address rows, search-name rows, nearby rows) is prepared on a second connection, from the committed stage, while
+/// address rows, nearby rows) is prepared on a second connection, from the committed stage, while
 /// the merge transaction inserts the physicians (the other core); the merge then copies it instead of deriving it.
 /// Scratch tables ref.bulk_* (UNLOGGED, autocommit; the only shared rows written are new ref.geo_point and
 /// ref.nearby_code dictionary entries, which are harmless if the load fails). `kSideUsable` (asked before the merge
