@@ -209,6 +209,100 @@ class ChunkQueue {
     std::exception_ptr error_;
 };
 
+// The side connection's work (sql::SidePlan): its pieces are prepared in order on a thread of their own; the merge
+// waits for a piece when it reaches a statement that uses it. A failure leaves that piece and the later ones to the
+// merge (its statements for the unprepared case run).
+class SideWork {
+  public:
+    SideWork() = default;
+    SideWork(const SideWork&) = delete;
+    SideWork& operator=(const SideWork&) = delete;
+    ~SideWork() { Join(); }
+
+    void Start(const std::string& url, std::vector<sql::SidePiece> pieces) {
+        pieces_ = std::move(pieces);
+        pieces_state_.assign(pieces_.size(), State::kPending);
+        seconds_.assign(pieces_.size(), 0);
+        cpu_seconds_.assign(pieces_.size(), -1);
+        logged_.assign(pieces_.size(), false);
+        thread_ = std::thread([this, url] { Run(url); });
+    }
+    bool Started() const { return thread_.joinable(); }
+    void Join() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+    // Waits for piece `name`; true when it is prepared (false: not started, failed, or no such piece). Logs the
+    // piece's wall and server CPU seconds (an `ingest_step` of its own) the first time.
+    bool Wait(const std::string& name, const std::string& dataset) {
+        std::unique_lock lock(mutex_);
+        size_t i = 0;
+        while (i < pieces_.size() && pieces_[i].name != name) {
+            ++i;
+        }
+        if (i == pieces_.size()) {
+            return false;
+        }
+        changed_.wait(lock, [&] { return pieces_state_[i] != State::kPending; });
+        const bool ready = pieces_state_[i] == State::kReady;
+        if (!logged_[i]) {
+            logged_[i] = true;
+            if (ready) {
+                core::LogDebug("ingest_step", {{"dataset", dataset},
+                                               {"step", "side." + name + " (second connection)"},
+                                               {"seconds", seconds_[i]},
+                                               {"server_cpu_seconds", cpu_seconds_[i]}});
+            } else {
+                core::LogWarn("ingest_side_unused", {{"dataset", dataset}, {"piece", name}, {"error", error_}});
+            }
+        }
+        return ready;
+    }
+
+  private:
+    enum class State { kPending, kReady, kFailed };
+
+    void Run(const std::string& url) {
+        size_t i = 0;
+        try {
+            db::SyncConnection conn(url);
+            const int pid = PQbackendPID(conn.Raw());
+            for (; i < pieces_.size(); ++i) {
+                const auto start = Clock::now();
+                const double cpu_start = BackendCpuSeconds(pid);
+                for (const std::string& statement : pieces_[i].statements) {
+                    conn.ExecScript(statement);
+                }
+                const double cpu_end = BackendCpuSeconds(pid);
+                const std::lock_guard lock(mutex_);
+                seconds_[i] = Seconds(start);
+                cpu_seconds_[i] = cpu_start < 0 || cpu_end < 0 ? -1 : cpu_end - cpu_start;
+                pieces_state_[i] = State::kReady;
+                changed_.notify_all();
+            }
+        } catch (const std::exception& e) {
+            const std::lock_guard lock(mutex_);
+            error_ = e.what();
+            for (; i < pieces_.size(); ++i) {
+                pieces_state_[i] = State::kFailed;
+            }
+            changed_.notify_all();
+        }
+    }
+
+    std::vector<sql::SidePiece> pieces_;
+    std::vector<State> pieces_state_;
+    std::vector<double> seconds_;
+    std::vector<double> cpu_seconds_;
+    std::vector<bool> logged_;
+    std::string error_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::thread thread_;
+};
+
 }  // namespace
 
 IngestReport Ingest(const IngestOptions& options) {
@@ -512,6 +606,17 @@ IngestReport Ingest(const IngestOptions& options) {
         }
     }
 
+    // A first load of a sorted NPPES release: a second connection (the other core) prepares from the committed
+    // stage what the merge would derive (sql::SidePlan) while the merge transaction inserts the physicians. Asked
+    // here, before the merge transaction locks ref.physician: the side connection reads only the stage and its own
+    // tables, so it never waits for the merge, which waits for it. Not with the census geocoder (the cache it
+    // fills must be read by the merge itself).
+    SideWork side;
+    if (sorted_unique && options.geocoder != "census" && !sql::SidePlan(*spec).empty() &&
+        conn.Exec(sql::kSideUsable).GetBool(0, 0)) {
+        side.Start(options.database_url, sql::SidePlan(*spec));
+    }
+
     // Merge: one transaction, so readers see the previous release or this one, never a mix.
     const auto merge_start = Clock::now();
     const std::vector<db::Param> id_params{load_id_param};
@@ -523,6 +628,7 @@ IngestReport Ingest(const IngestOptions& options) {
             return 0;
         });
         conn.ExecScript("BEGIN");
+        conn.ExecScript(sql::kMergeSettings);
         const std::string empty_query = sql::EmptyTargetsQuery(*spec);
         plan_options.empty_targets = !empty_query.empty() && conn.Exec(empty_query).GetBool(0, 0);
         report.sorted_input = plan_options.sorted_unique;
@@ -540,6 +646,13 @@ IngestReport Ingest(const IngestOptions& options) {
             }
             if (options.geocoder != "census" && st.name == sql::kGeocodeFromCacheStep) {
                 continue;
+            }
+            if (!st.side_piece.empty()) {
+                const bool ready = side.Wait(st.side_piece, spec->name);
+                if (ready != st.with_side) {
+                    continue;
+                }
+                report.prepared_aside = report.prepared_aside || ready;
             }
             current = st.name;
             const db::Result r =
@@ -564,7 +677,18 @@ IngestReport Ingest(const IngestOptions& options) {
         const std::vector<db::Param> finish{load_id_param, P(report.rows_inserted), P(report.rows_updated),
                                             P(report.rows_unchanged), P(report.rows_removed)};
         conn.Exec(sql::kFinishLoad, finish);
-        conn.ExecScript("COMMIT");
+        // The deferred refresh of the search and nearby rows (migration 0016) would run inside COMMIT: fired
+        // here, it is a step of its own in the timings (same transaction, same effect).
+        current = "derived_refresh";
+        timed("derived_refresh", [&] {
+            conn.ExecScript(sql::kFireDeferred);
+            return 0;
+        });
+        current = "commit";
+        timed("commit", [&] {
+            conn.ExecScript("COMMIT");
+            return 0;
+        });
     } catch (const std::exception& e) {
         fail(std::string("merge step ") + current + " failed: " + e.what());
         throw;
@@ -572,6 +696,15 @@ IngestReport Ingest(const IngestOptions& options) {
     report.merge_seconds = Seconds(merge_start);
     report.status = "succeeded";
     conn.ExecScript(sql::DropStageTable(*spec));
+    if (side.Started()) {
+        side.Join();
+        try {
+            conn.ExecScript(sql::kDropSide);
+        } catch (const std::exception& e) {
+            // The release is committed; leftover scratch tables are dropped by the next first load.
+            core::LogWarn("ingest_side_cleanup_failed", {{"dataset", spec->name}, {"error", e.what()}});
+        }
+    }
     conn.Exec(sql::kUnlockDataset, dataset_param);
     core::LogInfo("ingest_done", {{"dataset", spec->name},
                                   {"load_id", report.load_id},

@@ -65,7 +65,10 @@ struct IngestReport {
     uint64_t rows_candidates = 0;
     bool sorted_input = false;  // keys strictly ascending: the merge read the staging table without a dedupe sort
     bool first_load = false;    // the targets were empty: truncated and filled by plain INSERTs, indexes built once
-    std::string error;          // why the load failed (reject rate, ...)
+    // A first NPPES load of a sorted release: rows the merge derives (taxonomy, addresses, nearby rows) were
+    // prepared on a second connection during the merge and copied by it (at least one part of them).
+    bool prepared_aside = false;
+    std::string error;  // why the load failed (reject rate, ...)
 };
 
 /// Loads one release. Throws core::Error (kInvalid: input, header or options; kUnavailable: database)

@@ -249,7 +249,19 @@ TEST_F(LoadTest, NppesReleasesRecordChangesAndWeeklyFilesRemoveNothing) {
 // The CMS file is sorted by NPI: the loader then reads the staging table through a view instead of a sorted
 // copy, and a first load inserts into the truncated targets. Both must store exactly what the general path
 // (dedupe sort, upsert) stores, and a reload through the view path must rewrite nothing.
+// The search rows (word ids are arbitrary: compared by word) and the nearby rows.
+const std::string kDerivedFingerprint =
+    "SELECT md5((SELECT string_agg(w.word || ':' || p.rank || ':' || p.npi, '|' ORDER BY w.word, p.rank, p.npi) "
+    "FROM ref.name_posting p JOIN ref.name_word w USING (word_id)) || (SELECT string_agg(word || ':' || n, '|' "
+    "ORDER BY word) FROM ref.name_word) || (SELECT string_agg(d.variant || ':' || w.word, '|' ORDER BY d.variant, "
+    "w.word) FROM ref.name_word_del d JOIN ref.name_word w USING (word_id)) || (SELECT string_agg(c.code || ':' || "
+    "m.npi || ':' || ST_AsText(g.geog), '|' ORDER BY c.code, m.npi, m.address_id) FROM ref.nearby_member m JOIN "
+    "ref.nearby_code c USING (code_id) JOIN ref.geo_point g USING (point_id)) || (SELECT string_agg(c.code || ':' "
+    "|| p.n || ':' || ST_AsText(p.geog), '|' ORDER BY c.code, ST_AsText(p.geog)) FROM ref.nearby_point p JOIN "
+    "ref.nearby_code c USING (code_id)))";
+
 TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
+    const std::string& derived = kDerivedFingerprint;
     const std::string original = SharedData("nppes_npidata_2025_sample.csv");
     const std::string sorted = store_ + "/sorted/npidata_pfile_sorted.csv";
     const std::string repeated = store_ + "/repeated/npidata_pfile_repeated.csv";
@@ -282,15 +294,30 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     ASSERT_EQ(g.status, "succeeded") << g.error;
     EXPECT_FALSE(g.sorted_input);
     EXPECT_TRUE(g.first_load);
+    EXPECT_FALSE(g.prepared_aside) << "unsorted: the merge derives everything itself";
     const std::string expected = db::SyncConnection(general.Url()).Exec(fingerprint).Get(0, 0).data();
+    const std::string expected_derived = db::SyncConnection(general.Url()).Exec(derived).Get(0, 0).data();
 
     ASSERT_EQ(Load("zcta", SharedData("zcta_gazetteer.txt")).status, "succeeded");
     const IngestReport first = Load("nppes", sorted);
     ASSERT_EQ(first.status, "succeeded") << first.error;
     EXPECT_TRUE(first.sorted_input);
     EXPECT_TRUE(first.first_load);
+    EXPECT_TRUE(first.prepared_aside) << "sorted first load: rows prepared on the second connection";
     EXPECT_EQ(first.rows_inserted, g.rows_inserted);
     EXPECT_EQ(Text(fingerprint), expected);
+    EXPECT_EQ(Text(derived), expected_derived);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.name_posting"), Count("SELECT count(*) FROM ref.physician"));
+    EXPECT_EQ(Count("SELECT count(*) FROM ref.search_dirty"), 0) << "nothing left queued after the commit";
+    EXPECT_EQ(Count("SELECT count(*) FROM pg_class WHERE relname LIKE 'bulk\\_%'"), 0) << "scratch tables dropped";
+    // The dictionary's identity continues after the installed word ids (a later load adds words).
+    EXPECT_EQ(Count("WITH w AS (INSERT INTO ref.name_word (word, n) VALUES ('zzqqxx', 0) RETURNING word_id) "
+                    "SELECT count(*) FROM w WHERE word_id > (SELECT max(word_id) FROM ref.name_word)"),
+              1);
+    conn_->Exec("DELETE FROM ref.name_word WHERE word = 'zzqqxx'");
+    // The same rows as a wholesale rebuild from the stored physicians.
+    conn_->Exec("SELECT ref.refresh_name_search(NULL)");
+    EXPECT_EQ(Text(derived), expected_derived);
     EXPECT_GT(Count("SELECT count(*) FROM ref.physician_address WHERE geocode_quality = 'zip_centroid'"), 0);
 
     // A reload of the sorted release (view path, upsert into full targets) rewrites no tuple.
@@ -365,6 +392,31 @@ TEST_F(LoadTest, SortedReleaseLoadsLikeTheGeneralMerge) {
     EXPECT_EQ(old_rows.rows_updated, 0u);
     EXPECT_EQ(Text(xmins), legacy);
     EXPECT_EQ(Text(fingerprint), expected);
+}
+
+// The second connection of a first load failing (here at once: a view where its scratch table goes) leaves the
+// merge to derive everything itself: the load succeeds with the same rows a wholesale rebuild gives.
+TEST_F(LoadTest, SideConnectionFailureFallsBackToTheMerge) {
+    const std::string sorted = store_ + "/sorted/npidata_pfile_sorted.csv";
+    std::filesystem::create_directories(store_ + "/sorted");
+    std::ofstream(sorted) << testing::SortedBy(SharedData("nppes_npidata_2025_sample.csv"), "NPI");
+    ASSERT_EQ(Load("zcta", SharedData("zcta_gazetteer.txt")).status, "succeeded");
+    conn_->Exec("CREATE VIEW ref.bulk_taxonomy AS SELECT 1 AS x");
+    const IngestReport r = Load("nppes", sorted);
+    ASSERT_EQ(r.status, "succeeded") << r.error;
+    EXPECT_TRUE(r.sorted_input);
+    EXPECT_TRUE(r.first_load);
+    EXPECT_FALSE(r.prepared_aside);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.physician_taxonomy"), 0);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.physician_address WHERE geog IS NOT NULL"), 0);
+    EXPECT_GT(Count("SELECT count(*) FROM ref.nearby_member"), 0);
+    const std::string loaded = Text(kDerivedFingerprint);
+    conn_->Exec("DROP VIEW ref.bulk_taxonomy");
+    conn_->Exec("BEGIN");
+    conn_->Exec("SELECT ref.refresh_name_search(NULL)");
+    conn_->Exec("SELECT ref.refresh_nearby(NULL)");
+    EXPECT_EQ(Text(kDerivedFingerprint), loaded);
+    conn_->Exec("ROLLBACK");
 }
 
 // A read error in the parser thread (a zip member failing its CRC at the end) fails the load cleanly: the error

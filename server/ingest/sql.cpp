@@ -44,6 +44,9 @@ struct Merge {
     bool plain_insert = false;
     // Also written (and compared) when this condition on `t`/EXCLUDED holds, e.g. a changed content hash.
     std::string also_changed;
+    // A plain insert whose rows the side connection may have prepared (SidePlan piece of this name, in table
+    // ref.bulk_<side>): the insert copies them when ready, else selects them itself.
+    std::string side;
     // The whole release when `source_table` holds only its changed rows: what the unchanged count and the
     // removal's anti-join are taken against. Empty: the source itself.
     std::string release_table;
@@ -71,6 +74,23 @@ void AddPlainInsert(std::vector<Statement>& plan, const Merge& m) {
                      "INSERT INTO " + m.target + " (" + insert_cols + ") SELECT " + select_cols + " FROM " + from,
                      true};
     insert.counts_inserted = m.counts;
+    if (!m.side.empty()) {
+        // The prepared rows carry every source column; the time of geocoding is this transaction's, as below.
+        std::vector<std::string> cols = m.keys;
+        cols.insert(cols.end(), m.values.begin(), m.values.end());
+        for (const std::string& v : m.volatile_values) {
+            cols.push_back(v == "geocoded_at" ? "now()" : v);
+        }
+        Statement copy{m.name + ".insert_prepared",
+                       "INSERT INTO " + m.target + " (" + insert_cols + ") SELECT " + Join(cols, ", ") + ", $1" +
+                           (m.first_release ? ", $1" : "") + " FROM ref.bulk_" + m.side,
+                       true};
+        copy.counts_inserted = m.counts;
+        copy.side_piece = m.side;
+        plan.push_back(copy);
+        insert.side_piece = m.side;
+        insert.with_side = false;
+    }
     plan.push_back(insert);
     plan.push_back({m.name + ".bulk_restore_indexes", "SELECT ref.bulk_restore_indexes('" + m.target + "')"});
 }
@@ -227,6 +247,87 @@ const std::string kSearchName =
     "coalesce(ref.fold_name(concat_ws(' ', first_name, middle_name, last_name, org_name, other_org_name, "
     "other_last_name)), '') AS search_name";
 
+// ALTER TABLE ... DISABLE/ENABLE TRIGGER for the row-change triggers of migration 0016 (not the TRUNCATE ones).
+std::string SearchTriggers(const std::string& action) {
+    std::string sql = "DO $$ BEGIN ";
+    for (const char* table : {"physician", "physician_taxonomy", "physician_address"}) {
+        for (const char* op : {"ins", "upd", "del"}) {
+            sql +=
+                "ALTER TABLE ref." + std::string(table) + " " + action + " TRIGGER " + table + "_search_" + op + "; ";
+        }
+    }
+    return sql + "END $$";
+}
+
+// The taxonomy rows of the release's rows in `changed` (a table or view with the stage's columns, one row per NPI).
+Merge TaxonomyMerge(const std::string& changed) {
+    std::string tax_values;  // slots 2..15
+    std::string tax_more;    // any of slots 2..15 is set
+    for (int i = 2; i <= 15; ++i) {
+        const std::string n = std::to_string(i);
+        tax_values += (i > 2 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
+                      ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
+                      ", s.taxonomy_group_" + n + ")";
+        tax_more += (i > 2 ? " OR " : "") + std::string("s.taxonomy_code_") + n + " IS NOT NULL";
+    }
+    Merge taxonomy;
+    taxonomy.name = "nppes.taxonomy";
+    taxonomy.target = "ref.physician_taxonomy";
+    taxonomy.keys = {"npi", "slot"};
+    taxonomy.values = {"taxonomy_code", "license_number", "license_state", "is_primary", "taxonomy_group"};
+    // Slot 1 straight; only the few rows with more slots are unfolded (unfolding 15 slots of every row produced
+    // 15 candidate rows per NPI and cost more than the insert itself).
+    taxonomy.source_select =
+        "SELECT s.npi, 1::smallint AS slot, s.taxonomy_code_1 AS taxonomy_code, s.license_number_1 AS "
+        "license_number, s.license_state_1 AS license_state, s.primary_switch_1 AS is_primary, s.taxonomy_group_1 "
+        "AS taxonomy_group FROM " +
+        changed +
+        " s WHERE s.taxonomy_code_1 IS NOT NULL UNION ALL "
+        "SELECT s.npi, v.slot, v.taxonomy_code, v.license_number, v.license_state, v.is_primary, v.taxonomy_group "
+        "FROM " +
+        changed + " s CROSS JOIN LATERAL (VALUES " + tax_values +
+        ") AS v(slot, taxonomy_code, license_number, license_state, is_primary, taxonomy_group) "
+        "WHERE (" +
+        tax_more + ") AND v.taxonomy_code IS NOT NULL";
+    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM " + changed + ")";
+    taxonomy.delete_removed = true;
+    taxonomy.has_history = false;
+    return taxonomy;
+}
+
+// The NPPES practice address rows of the release's rows in `changed`, geocoded as they are written.
+Merge AddressMerge(const std::string& changed, Mode mode) {
+    Merge address;
+    address.name = "nppes.address";
+    address.target = "ref.physician_address";
+    address.keys = {"npi", "source", "source_key"};
+    address.values = {"line1", "line2",   "city",  "state", "postal_code",
+                      "zip5",  "country", "phone", "fax",   "address_hash"};
+    address.source_select =
+        "SELECT *, " + kAddressHash +
+        " AS address_hash FROM ("
+        "SELECT npi, 'nppes'::text AS source, 'primary'::text AS source_key, practice_line1 AS line1, "
+        "practice_line2 AS line2, practice_city AS city, practice_state AS state, "
+        "practice_postal_code AS postal_code, "
+        "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
+        "practice_country AS country, practice_phone AS phone, practice_fax AS fax "
+        "FROM " +
+        changed + " WHERE practice_line1 IS NOT NULL) a";
+    address.removal_scope = mode == Mode::kFull ? "t.source = 'nppes' AND (t.npi IN (SELECT npi FROM " + changed +
+                                                      ") OR NOT EXISTS (SELECT 1 FROM nppes_src s WHERE s.npi = t.npi))"
+                                                : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM " + changed + ")";
+    GeocodeInline(address);
+    return address;
+}
+
+// The columns a merge source selects (keys, values, volatile values).
+std::string SourceColumns(const Merge& m) {
+    std::vector<std::string> cols = m.keys;
+    cols.insert(cols.end(), m.values.begin(), m.values.end());
+    cols.insert(cols.end(), m.volatile_values.begin(), m.volatile_values.end());
+    return Join(cols, ", ");
+}
+
 std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& options) {
     const Mode mode = options.mode;
     std::vector<Statement> plan;
@@ -248,6 +349,11 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
         // A first load: the targets are empty (checked in this transaction), so truncating them changes nothing
         // anyone can see, and gives them new files: with wal_level=minimal the inserts below write no WAL.
         plan.push_back({"nppes.truncate", "TRUNCATE ref.physician, ref.physician_taxonomy, ref.physician_address"});
+        // The TRUNCATE queued a wholesale rebuild of the search and nearby rows (migration 0016). The statement
+        // triggers that queue changed NPIs would only repeat that, after copying every inserted row into a
+        // transition table and sorting its NPIs: they are off until the end of the plan (in this transaction,
+        // which holds the tables' exclusive lock; a rollback restores them).
+        plan.push_back({"nppes.search_triggers_off", SearchTriggers("DISABLE")});
     }
     // nppes_changed: the release's rows whose content hash differs from the stored row's (new NPIs, changed and
     // reappearing ones, rows stored before hashes existed). Everything below reads it instead of the whole
@@ -265,17 +371,8 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
         plan.push_back({"nppes.changed_analyze", "ANALYZE nppes_changed"});
     }
     std::string tax_array;
-    std::string tax_values;  // slots 2..15
-    std::string tax_more;    // any of slots 2..15 is set
     for (int i = 1; i <= 15; ++i) {
-        const std::string n = std::to_string(i);
-        tax_array += (i > 1 ? ", " : "") + std::string("s.taxonomy_code_") + n;
-        if (i > 1) {
-            tax_values += (i > 2 ? ", " : "") + std::string("(") + n + "::smallint, s.taxonomy_code_" + n +
-                          ", s.license_number_" + n + ", s.license_state_" + n + ", s.primary_switch_" + n +
-                          ", s.taxonomy_group_" + n + ")";
-            tax_more += (i > 2 ? " OR " : "") + std::string("s.taxonomy_code_") + n + " IS NOT NULL";
-        }
+        tax_array += (i > 1 ? ", " : "") + std::string("s.taxonomy_code_") + std::to_string(i);
     }
     // The change set for reps, computed against the rows as they were before this release. The first load
     // of NPPES is a baseline: every NPI would be "new", which tells nobody anything.
@@ -350,55 +447,31 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
     physician.plain_insert = options.empty_targets;
     AddMerge(plan, physician);
 
-    Merge taxonomy;
-    taxonomy.name = "nppes.taxonomy";
-    taxonomy.target = "ref.physician_taxonomy";
-    taxonomy.keys = {"npi", "slot"};
-    taxonomy.values = {"taxonomy_code", "license_number", "license_state", "is_primary", "taxonomy_group"};
-    // Slot 1 straight; only the few rows with more slots are unfolded (unfolding 15 slots of every row produced
-    // 15 candidate rows per NPI and cost more than the insert itself).
-    taxonomy.source_select =
-        "SELECT s.npi, 1::smallint AS slot, s.taxonomy_code_1 AS taxonomy_code, s.license_number_1 AS "
-        "license_number, s.license_state_1 AS license_state, s.primary_switch_1 AS is_primary, s.taxonomy_group_1 "
-        "AS taxonomy_group FROM " +
-        changed +
-        " s WHERE s.taxonomy_code_1 IS NOT NULL UNION ALL "
-        "SELECT s.npi, v.slot, v.taxonomy_code, v.license_number, v.license_state, v.is_primary, v.taxonomy_group "
-        "FROM " +
-        changed + " s CROSS JOIN LATERAL (VALUES " + tax_values +
-        ") AS v(slot, taxonomy_code, license_number, license_state, is_primary, taxonomy_group) "
-        "WHERE (" +
-        tax_more + ") AND v.taxonomy_code IS NOT NULL";
-    taxonomy.removal_scope = "t.npi IN (SELECT npi FROM " + changed + ")";
-    taxonomy.delete_removed = true;
-    taxonomy.has_history = false;
+    // A first load of a sorted release copies the rows the side connection prepared (SidePlan) when they are ready.
+    const bool side = options.empty_targets && options.sorted_unique;
+    Merge taxonomy = TaxonomyMerge(changed);
     taxonomy.plain_insert = options.empty_targets;
+    taxonomy.side = side ? "taxonomy" : "";
     AddMerge(plan, taxonomy);
 
-    Merge address;
-    address.name = "nppes.address";
-    address.target = "ref.physician_address";
-    address.keys = {"npi", "source", "source_key"};
-    address.values = {"line1", "line2",   "city",  "state", "postal_code",
-                      "zip5",  "country", "phone", "fax",   "address_hash"};
-    address.source_select =
-        "SELECT *, " + kAddressHash +
-        " AS address_hash FROM ("
-        "SELECT npi, 'nppes'::text AS source, 'primary'::text AS source_key, practice_line1 AS line1, "
-        "practice_line2 AS line2, practice_city AS city, practice_state AS state, "
-        "practice_postal_code AS postal_code, "
-        "CASE WHEN coalesce(practice_country, 'US') = 'US' THEN left(practice_postal_code, 5) END AS zip5, "
-        "practice_country AS country, practice_phone AS phone, practice_fax AS fax "
-        "FROM " +
-        changed + " WHERE practice_line1 IS NOT NULL) a";
-    address.removal_scope = mode == Mode::kFull ? "t.source = 'nppes' AND (t.npi IN (SELECT npi FROM " + changed +
-                                                      ") OR NOT EXISTS (SELECT 1 FROM nppes_src s WHERE s.npi = t.npi))"
-                                                : "t.source = 'nppes' AND t.npi IN (SELECT npi FROM " + changed + ")";
+    Merge address = AddressMerge(changed, mode);
     address.plain_insert = options.empty_targets;
-    GeocodeInline(address);
+    address.side = side ? "address" : "";
     AddMerge(plan, address);
     plan.push_back(kGeocodeChanged);
     plan.push_back(kGeocodeFromCache);
+    if (options.empty_targets) {
+        plan.push_back({"nppes.search_triggers_on", SearchTriggers("ENABLE")});
+        if (options.sorted_unique) {
+            // Only when the side connection prepared them (else the wholesale rebuild at the end does it). The
+            // search-name rows are rebuilt in the merge: prepared aside (words from a second fold and split of
+            // every name, 3 postings per NPI written twice) they cost 1.7x the server CPU, which a busy machine
+            // pays in wall time.
+            Statement nearby{"nppes.nearby_from_side", "SELECT ref.install_nearby()"};
+            nearby.side_piece = "nearby";
+            plan.push_back(nearby);
+        }
+    }
     return plan;
 }
 
@@ -617,6 +690,59 @@ std::string DropStageTable(const DatasetSpec& spec) {
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns) {
     return "COPY " + spec.stage_table + " (" + Join(columns, ", ") + ") FROM STDIN (FORMAT binary, FREEZE)";
 }
+
+const std::string_view kSideUsable = "SELECT NOT EXISTS (SELECT 1 FROM ref.physician)";
+const std::string_view kDropSide =
+    "DROP TABLE IF EXISTS ref.bulk_taxonomy, ref.bulk_address, ref.bulk_nearby, ref.bulk_nearby_point";
+
+std::vector<SidePiece> SidePlan(const DatasetSpec& spec) {
+    if (spec.name != "nppes") {
+        return {};
+    }
+    std::vector<SidePiece> pieces;
+    // The session reads the stage through the same view as the merge (sorted input: one row per NPI).
+    pieces.push_back({"setup",
+                      {"SET jit = off", "SET work_mem = '256MB'", "SET max_parallel_workers_per_gather = 0",
+                       // Never expected to wait (see ingest.cpp); if it ever did, the merge falls back.
+                       "SET lock_timeout = '30s'", std::string(kDropSide),
+                       "CREATE OR REPLACE TEMP VIEW nppes_src AS SELECT *, " + kSearchName + " FROM ref.stage_nppes"}});
+    // The rows the merge's plain INSERTs would select (same SQL), in stage (NPI) order.
+    const Merge taxonomy = TaxonomyMerge("nppes_src");
+    pieces.push_back({"taxonomy",
+                      {"CREATE UNLOGGED TABLE ref.bulk_taxonomy AS SELECT " + SourceColumns(taxonomy) + " FROM (" +
+                       taxonomy.source_select + ") s"}});
+    const Merge address = AddressMerge("nppes_src", Mode::kFull);
+    pieces.push_back({"address",
+                      {"CREATE UNLOGGED TABLE ref.bulk_address AS SELECT " + SourceColumns(address) + " FROM (" +
+                       address.source_select + ") s"}});
+    // What ref.refresh_nearby(NULL) derives: the points and codes (shared dictionaries, added here and committed:
+    // unused entries change no answer), every address once with code 0 and once per distinct code of its NPI, and
+    // the count per (code, point). The merge adds the address ids (one NPPES address per NPI on a first load).
+    const std::string lng = "round(ST_X(a.geog::geometry) * 1e6)::integer";
+    const std::string lat = "round(ST_Y(a.geog::geometry) * 1e6)::integer";
+    pieces.push_back(
+        {"nearby",
+         {"INSERT INTO ref.geo_point (lng_e6, lat_e6, geog) SELECT DISTINCT ON (lng_e6, lat_e6) lng_e6, lat_e6, geog "
+          "FROM (SELECT " +
+              lng + " AS lng_e6, " + lat +
+              " AS lat_e6, a.geog FROM ref.bulk_address a WHERE a.geog IS NOT NULL) s ORDER BY lng_e6, lat_e6 "
+              "ON CONFLICT (lng_e6, lat_e6) DO NOTHING",
+          "INSERT INTO ref.nearby_code (code) SELECT DISTINCT taxonomy_code FROM ref.bulk_taxonomy "
+          "ON CONFLICT (code) DO NOTHING",
+          "CREATE UNLOGGED TABLE ref.bulk_nearby AS WITH s AS MATERIALIZED (SELECT g.point_id, a.npi FROM "
+          "ref.bulk_address a JOIN ref.geo_point g ON g.lng_e6 = " +
+              lng + " AND g.lat_e6 = " + lat +
+              " WHERE a.geog IS NOT NULL), t AS (SELECT DISTINCT x.npi, c.code_id FROM ref.bulk_taxonomy x JOIN "
+              "ref.nearby_code c ON c.code = x.taxonomy_code) "
+              "SELECT 0::smallint AS code_id, s.point_id, s.npi FROM s UNION ALL "
+              "SELECT t.code_id, s.point_id, s.npi FROM s JOIN t ON t.npi = s.npi",
+          "CREATE UNLOGGED TABLE ref.bulk_nearby_point AS SELECT code_id, point_id, count(*)::integer AS n FROM "
+          "ref.bulk_nearby GROUP BY code_id, point_id"}});
+    return pieces;
+}
+
+const std::string_view kMergeSettings = "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'";
+const std::string_view kFireDeferred = "SET CONSTRAINTS ALL IMMEDIATE";
 
 // Serialises loads of one dataset (a second `rounds ingest nppes` waits); released at session end, so a
 // killed loader never leaves it held.

@@ -21,6 +21,8 @@ struct Statement {
     bool counts_removed = false;     // returns (removed)
     bool counts_inserted = false;    // the affected-row count is the number of rows inserted (plain INSERT)
     bool counts_candidates = false;  // the affected-row count is the number of rows the merge has to compare
+    std::string side_piece = {};     // see SidePlan: waits for this piece of the side connection's work
+    bool with_side = true;           // runs only when the piece is ready (true) or only when it is not (false)
 };
 
 enum class Mode { kFull, kIncremental };
@@ -64,6 +66,27 @@ std::string DropStageTable(const DatasetSpec& spec);
 /// COPY ... FROM STDIN (FORMAT binary, FREEZE) with the converter's columns: in the transaction that created
 /// the staging table.
 std::string CopyIntoStage(const DatasetSpec& spec, const std::vector<std::string>& columns);
+
+/// A first load of a sorted NPPES release: what the merge would derive from the stage (taxonomy rows, geocoded
+/// address rows, nearby rows) is prepared on a second connection, from the committed stage, while
+/// the merge transaction inserts the physicians (the other core); the merge then copies it instead of deriving it.
+/// Scratch tables ref.bulk_* (UNLOGGED, autocommit; the only shared rows written are new ref.geo_point and
+/// ref.nearby_code dictionary entries, which are harmless if the load fails). `kSideUsable` (asked before the merge
+/// transaction) returns `t` when ref.physician is empty. Pieces are prepared in order; a statement of the merge
+/// plan with `side_piece` set waits for that piece and runs only if it is ready (`with_side`) or only if it is not.
+struct SidePiece {
+    std::string name;
+    std::vector<std::string> statements;
+};
+extern const std::string_view kSideUsable;
+std::vector<SidePiece> SidePlan(const DatasetSpec& spec);
+extern const std::string_view kDropSide;
+
+/// Settings of the merge transaction (SET LOCAL): no JIT (the merge's statements run once each, over
+/// misestimated fresh tables, so compiling them costs more than it saves), sorts and hashes in memory.
+extern const std::string_view kMergeSettings;
+/// Runs the deferred triggers queued so far (the search/nearby refresh) now instead of at COMMIT.
+extern const std::string_view kFireDeferred;
 
 // Bookkeeping (bind parameters, text format).
 extern const std::string_view kLockDataset;     // $1 dataset
