@@ -760,28 +760,38 @@ bool Search::RelocateStrict(Route& r, std::int32_t p) {
             return time;
         };
         // Forward: old[0, p) + old[p+len, q) + seg + old[q, m).
-        // Once a jumped-over stop starts when it did in the old route, the schedule has re-joined it: the
-        // departures from there on are the old ones (and on time), so no more simulation is needed.
+        // The schedule of the jumped-over stops is simulated lazily, only up to a target whose travel delta is
+        // negative (most are not, and the delta needs no times): same moves, fewer Arrive calls. Once a
+        // jumped-over stop starts when it did in the old route, the schedule has re-joined it: the departures
+        // from there on are the old ones (and on time), so no more simulation is needed.
         Ticks time = r.DepartureBefore(p);
-        std::int32_t prev = before;
+        std::int32_t done = p + len;  // seq[p+len, done) simulated; `time` = departure after the last of them
         bool rejoined = false;
+        bool blocked = false;
         for (std::int32_t q = p + len + 1; q <= m; ++q) {
-            const std::int32_t jumped = r.seq[static_cast<std::size_t>(q - 1)];
-            if (rejoined) {
-                time = r.DepartureBefore(q);
-            } else {
-                const Arrival a = in_.Arrive(jumped, time + in_.Travel(prev, jumped), false);
-                if (!a.ok) {
-                    break;
-                }
-                time = a.start + in_.Service(jumped);
-                rejoined = a.start == r.StartAt(q - 1);
-            }
-            prev = jumped;
+            const std::int32_t prev = r.seq[static_cast<std::size_t>(q - 1)];
             const std::int32_t b = r.NodeAt(q);
             const Ticks delta = in_.Travel(prev, first) + r.Arc(last, b) - r.Arc(prev, b) - removed_gain;
             if (delta >= 0) {
                 continue;
+            }
+            for (; done < q; ++done) {
+                if (rejoined) {
+                    time = r.DepartureBefore(done + 1);
+                    continue;
+                }
+                const std::int32_t jumped = r.seq[static_cast<std::size_t>(done)];
+                const std::int32_t from = done == p + len ? before : r.seq[static_cast<std::size_t>(done - 1)];
+                const Arrival a = in_.Arrive(jumped, time + in_.Travel(from, jumped), false);
+                if (!a.ok) {
+                    blocked = true;
+                    break;
+                }
+                time = a.start + in_.Service(jumped);
+                rejoined = a.start == r.StartAt(done);
+            }
+            if (blocked) {
+                break;
             }
             const Ticks leave = through_segment(time, prev);
             if (leave < kInfinity && leave + r.Arc(last, b) <= r.LatestArrival(q)) {
@@ -792,26 +802,34 @@ bool Search::RelocateStrict(Route& r, std::int32_t p) {
             }
         }
         // Backward: old[0, q) + seg + old[q, p) + old[p+len, m).
-        // Likewise, once a latest arrival equals the old one, the earlier ones are the old ones too.
+        // Likewise lazily, and once a latest arrival equals the old one, the earlier ones are the old ones too.
         Ticks latest = r.LatestArrival(p + len);
-        std::int32_t next = after;
+        std::int32_t low = p;  // latest arrivals of seq[low, p) computed; `latest` = the one at seq[low]
         bool rejoined_back = false;
+        blocked = false;
         for (std::int32_t q = p - 1; q >= 0; --q) {
             const std::int32_t jumped = r.seq[static_cast<std::size_t>(q)];
-            if (rejoined_back) {
-                latest = r.LatestArrival(q);
-            } else {
-                latest = in_.LatestArrival(jumped, latest - r.Arc(jumped, next) - in_.Service(jumped));
-                if (latest <= -kInfinity) {
-                    break;
-                }
-                rejoined_back = latest == r.LatestArrival(q);
-            }
-            next = jumped;
             const std::int32_t a = r.PrevNode(q);
             const Ticks delta = in_.Travel(a, first) + in_.Travel(last, jumped) - in_.Travel(a, jumped) - removed_gain;
             if (delta >= 0) {
                 continue;
+            }
+            for (; low > q; --low) {
+                if (rejoined_back) {
+                    latest = r.LatestArrival(low - 1);
+                    continue;
+                }
+                const std::int32_t node = r.seq[static_cast<std::size_t>(low - 1)];
+                const std::int32_t next = low == p ? after : r.seq[static_cast<std::size_t>(low)];
+                latest = in_.LatestArrival(node, latest - r.Arc(node, next) - in_.Service(node));
+                if (latest <= -kInfinity) {
+                    blocked = true;
+                    break;
+                }
+                rejoined_back = latest == r.LatestArrival(low - 1);
+            }
+            if (blocked) {
+                break;
             }
             const Ticks leave = through_segment(r.DepartureBefore(q), a);
             if (leave < kInfinity && leave + in_.Travel(last, jumped) <= latest) {
