@@ -70,12 +70,13 @@ class Route {
     void Update() {
         const auto m = static_cast<std::int32_t>(seq.size());
         const auto size = static_cast<std::size_t>(m) + 1;
-        start_.assign(size, 0);
-        dep_.assign(size, 0);
-        pen_.assign(size, 0);
-        cost_.assign(size, 0);
-        rev_.assign(size, 0);
-        latest_.assign(size, 0);
+        // resize, not assign: every entry is written below (no zero fill per move).
+        start_.resize(size);
+        dep_.resize(size);
+        pen_.resize(size);
+        cost_.resize(size);
+        rev_.resize(size);
+        latest_.resize(size);
         late_count_ = 0;
         Ticks time = in_->DayStart();
         Ticks pen = 0;
@@ -103,6 +104,8 @@ class Route {
             ++late_count_;
         }
         pen_[Idx(m)] = pen + end_pen;
+        dep_[Idx(m)] = 0;  // unused (no position after the end)
+        rev_[Idx(m)] = 0;
         cost_[Idx(m)] = cost + Arc(prev, in_->End());
         start_[Idx(m)] = end_time;
         latest_[Idx(m)] = in_->DayEnd();
