@@ -118,8 +118,9 @@ int main(int argc, char** argv) {
     bench_routes->add_option("--instances", routes_options.instances, "Instances per size and scenario");
     bench_routes->add_option("--seed", routes_options.seed, "Random seed");
     bench_routes->add_option("--max-iterations", routes_options.max_iterations, "Rounds per solve");
-    bench_routes->add_option("--stall-iterations", routes_options.stall_iterations,
-                             "Stop after this many rounds without a new best (0 = never)");
+    bench_routes->add_option(
+        "--stall-iterations", routes_options.stall_iterations,
+        "Stop after this many rounds without a new best (0 = never; default: the route planner's for the size)");
     bench_routes->add_option("--reference-factor", routes_options.reference_factor,
                              "Effort of the reference run as a multiple (0: skip it)");
     bench_routes->add_option("--sizes", routes_options.sizes, "Stops per instance (comma-separated)")->delimiter(',');

@@ -187,7 +187,7 @@ Computed Compute(const RoutePlanSettings& settings, const OptimizeInput& in, con
     routing::SolveOptions options;
     options.time_limit = settings.time_limit;
     options.max_iterations = routing::kPlannerMaxIterations;
-    options.stall_iterations = routing::kPlannerStallIterations;
+    options.stall_iterations = routing::PlannerStallIterations(static_cast<std::int64_t>(stops.size()));
     c.solution = routing::Solve(p, options);
     c.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return c;

@@ -178,6 +178,8 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
                        ",\"reference_factor\":" + std::to_string(options.reference_factor) + ",\"results\":[";
     bool first_json = true;
     for (std::int32_t size : options.sizes) {
+        const std::int64_t stall =
+            options.stall_iterations < 0 ? PlannerStallIterations(size) : options.stall_iterations;
         for (bool windows : {false, true}) {
             BenchRng rng(options.seed ^ (static_cast<std::uint64_t>(size) << 32) ^ (windows ? 0x5a5a : 0));
             std::vector<double> times;
@@ -193,7 +195,7 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
                 solve.seed = options.seed + static_cast<std::uint64_t>(k);
                 solve.time_limit = options.time_limit;
                 solve.max_iterations = options.max_iterations;
-                solve.stall_iterations = options.stall_iterations;
+                solve.stall_iterations = stall;
                 const auto started = std::chrono::steady_clock::now();
                 const double cpu_started = ThreadCpuMs();
                 const Solution solution = Solve(problem, solve);
@@ -257,6 +259,7 @@ int RunRoutesBench(const RoutesBenchOptions& options, std::ostream& out) {
             json +=
                 std::string(first_json ? "" : ",") + "{\"stops\":" + std::to_string(size) +
                 ",\"windows\":" + (windows ? "true" : "false") + ",\"instances\":" + std::to_string(options.instances) +
+                ",\"stall_iterations\":" + std::to_string(stall) +
                 ",\"p50_ms\":" + Format("%.3f", Percentile(times, 0.5)) +
                 ",\"p99_ms\":" + Format("%.3f", Percentile(times, 0.99)) +
                 ",\"rounds_mean\":" + Format("%.1f", Mean(rounds)) + ",\"served_mean\":" + Format("%.2f", Mean(served));

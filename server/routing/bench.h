@@ -19,13 +19,13 @@ struct RoutesBenchOptions {
     std::int32_t instances = 10;
     std::uint64_t seed = 42;
     /// Per-solve limits of the measured run: by default those of the route planner's API (ROUNDS_ROUTE_TIME_LIMIT_MS
-    /// default, kPlannerMaxIterations, kPlannerStallIterations). The convergence or iteration limit normally ends
-    /// the search first, keeping it deterministic.
+    /// default, kPlannerMaxIterations, PlannerStallIterations(stops)). The convergence or iteration limit normally
+    /// ends the search first, keeping it deterministic.
     std::chrono::milliseconds time_limit{300};
     std::int64_t max_iterations = kPlannerMaxIterations;
     /// Convergence stop of the measured run (SolveOptions::stall_iterations; the reference run never stops
-    /// early).
-    std::int64_t stall_iterations = kPlannerStallIterations;
+    /// early); negative = the route planner's for the size, PlannerStallIterations(stops).
+    std::int64_t stall_iterations = -1;
     /// The reference run gets reference_factor x the rounds the measured run actually ran (at least
     /// reference_factor x 100) and x its time limit, without convergence stop; 0 disables it.
     std::int32_t reference_factor = 100;

@@ -26,6 +26,14 @@ inline constexpr std::int32_t kExactHardMaxStops = 16;
 /// iterated local search and the convergence stop. `rounds bench routes` measures the same settings by default.
 inline constexpr std::int64_t kPlannerMaxIterations = 2000;
 inline constexpr std::int64_t kPlannerStallIterations = 150;
+/// The planner's convergence stop for a day of `stops` stops: kPlannerStallIterations up to 25 stops, then
+/// kPlannerStallPerStop more rounds per stop (225 at 100 stops). Larger days have more selections to try and a
+/// larger time goal (25 stops: 20 ms, 100 stops: 300 ms). 2 per stop (300 at 100) found slightly better days but
+/// took 1.3x the time of 1 per stop, too close to the time goal on the shared machine (docs/benchmarks.md).
+inline constexpr std::int64_t kPlannerStallPerStop = 1;
+constexpr std::int64_t PlannerStallIterations(std::int64_t stops) {
+    return kPlannerStallIterations + kPlannerStallPerStop * (stops > 25 ? stops - 25 : 0);
+}
 
 /// Solver settings. Results are a pure function of (problem, options) as long as the time limit is not hit:
 /// the search is single-threaded, uses only the given seed for randomness and stops after `max_iterations`.

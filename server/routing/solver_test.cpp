@@ -617,6 +617,17 @@ TEST(SolveTest, StallLimitEndsTheSearchEarly) {
     EXPECT_EQ(Solve(p, options).iterations, 200);
 }
 
+TEST(SolveTest, PlannerStallGrowsWithTheDay) {
+    EXPECT_EQ(PlannerStallIterations(0), kPlannerStallIterations);
+    EXPECT_EQ(PlannerStallIterations(25), kPlannerStallIterations);
+    EXPECT_EQ(PlannerStallIterations(50), kPlannerStallIterations + 25 * kPlannerStallPerStop);
+    EXPECT_EQ(PlannerStallIterations(100), 225);
+    for (std::int64_t stops = 1; stops <= 200; ++stops) {
+        EXPECT_GE(PlannerStallIterations(stops), PlannerStallIterations(stops - 1));
+        EXPECT_LT(PlannerStallIterations(stops), kPlannerMaxIterations);
+    }
+}
+
 TEST(SolveTest, RejectsBadOptions) {
     const Problem p = RandomProblem(1, 3, false);
     SolveOptions options;
