@@ -295,14 +295,20 @@ Merge TaxonomyMerge(const std::string& changed) {
     return taxonomy;
 }
 
-// The NPPES practice address rows of the release's rows in `changed`, geocoded as they are written.
-Merge AddressMerge(const std::string& changed, Mode mode) {
+// A merge into ref.physician_address (one row per NPI, source and source key; the columns every source fills).
+Merge AddressTarget(std::string name) {
     Merge address;
-    address.name = "nppes.address";
+    address.name = std::move(name);
     address.target = "ref.physician_address";
     address.keys = {"npi", "source", "source_key"};
     address.values = {"line1", "line2",   "city",  "state", "postal_code",
                       "zip5",  "country", "phone", "fax",   "address_hash"};
+    return address;
+}
+
+// The NPPES practice address rows of the release's rows in `changed`, geocoded as they are written.
+Merge AddressMerge(const std::string& changed, Mode mode) {
+    Merge address = AddressTarget("nppes.address");
     address.source_select =
         "SELECT *, " + kAddressHash +
         " AS address_hash FROM ("
@@ -477,12 +483,7 @@ std::vector<Statement> NppesPlan(const DatasetSpec& spec, const PlanOptions& opt
 
 std::vector<Statement> NppesLocationsPlan() {
     std::vector<Statement> plan;
-    Merge address;
-    address.name = "nppes_locations.address";
-    address.target = "ref.physician_address";
-    address.keys = {"npi", "source", "source_key"};
-    address.values = {"line1", "line2",   "city",  "state", "postal_code",
-                      "zip5",  "country", "phone", "fax",   "address_hash"};
+    Merge address = AddressTarget("nppes_locations.address");
     // The file repeats identical rows for an NPI: one location per distinct address.
     address.source_select =
         "SELECT DISTINCT ON (npi, address_hash) * FROM ("
@@ -548,12 +549,7 @@ std::vector<Statement> DacPlan(const DatasetSpec& spec) {
     location.counts = true;
     AddMerge(plan, location);
 
-    Merge address;
-    address.name = "dac.address";
-    address.target = "ref.physician_address";
-    address.keys = {"npi", "source", "source_key"};
-    address.values = {"line1", "line2",   "city",  "state", "postal_code",
-                      "zip5",  "country", "phone", "fax",   "address_hash"};
+    Merge address = AddressTarget("dac.address");
     address.source_select =
         "SELECT *, " + kAddressHash +
         " AS address_hash FROM ("
