@@ -101,6 +101,16 @@ Key BruteForce(const Problem& p, bool allow_lateness) {
     return best;
 }
 
+// The heuristic at a fixed effort and no time limit: the result depends only on (problem, options).
+SolveOptions FixedEffort(std::int64_t max_iterations, std::int64_t stall_iterations) {
+    SolveOptions options;
+    options.method = SolverMethod::kHeuristic;
+    options.time_limit = std::chrono::milliseconds(0);
+    options.max_iterations = max_iterations;
+    options.stall_iterations = stall_iterations;
+    return options;
+}
+
 // A strict-mode schedule must never be late, and every stop is either visited or reported.
 void ExpectConsistent(const Problem& p, const Solution& s) {
     for (const Visit& v : s.visits) {
@@ -559,11 +569,7 @@ TEST(SolveTest, OverFullDayServesAtLeastTheGreedyConstruction) {
                         p.stops[i].prize = rng.Between(1, 20);
                     }
                 }
-                SolveOptions options;
-                options.method = SolverMethod::kHeuristic;
-                options.time_limit = std::chrono::milliseconds(0);
-                options.max_iterations = 20;
-                options.stall_iterations = 0;
+                SolveOptions options = FixedEffort(20, 0);
                 const Solution small = Solve(p, options);
                 ExpectConsistent(p, small);
                 const std::int64_t greedy = GreedyPrize(p);
@@ -585,11 +591,7 @@ TEST(SolveTest, OverFullDayServesAtLeastTheGreedyConstruction) {
 TEST(SolveTest, OverFullDayIsDeterministicForSeedAndEffort) {
     for (bool windows : {false, true}) {
         const Problem p = RandomProblem(210, 50, windows);
-        SolveOptions options;
-        options.method = SolverMethod::kHeuristic;
-        options.time_limit = std::chrono::milliseconds(0);
-        options.max_iterations = 80;
-        options.stall_iterations = 0;
+        SolveOptions options = FixedEffort(80, 0);
         options.seed = 5;
         const Solution a = Solve(p, options);
         const Solution b = Solve(p, options);
@@ -603,11 +605,7 @@ TEST(SolveTest, OverFullDayIsDeterministicForSeedAndEffort) {
 
 TEST(SolveTest, StallLimitEndsTheSearchEarly) {
     const Problem p = RandomProblem(90, 40, true);
-    SolveOptions options;
-    options.method = SolverMethod::kHeuristic;
-    options.time_limit = std::chrono::milliseconds(0);
-    options.max_iterations = 5000;
-    options.stall_iterations = 30;
+    SolveOptions options = FixedEffort(5000, 30);
     const Solution s = Solve(p, options);
     ExpectConsistent(p, s);
     EXPECT_LT(s.iterations, 5000);
